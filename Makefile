@@ -1,0 +1,35 @@
+# vov-pipeline: every command an operator or developer needs. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.9
+export AIRFLOW_HOME ?= $(CURDIR)/.local/airflow
+
+.PHONY: install demo test stop bench lint mirror
+
+# The venv is rebuilt only when the pinned dependencies change.
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet "uv==$(UV_VERSION)"
+	$(BIN)/uv pip install --python $(BIN)/python --compile-bytecode --quiet -r requirements.lock
+	$(BIN)/uv pip install --python $(BIN)/python --compile-bytecode --quiet --no-deps -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(BIN)/python -m vov_pipeline.demo
+
+test: install
+	$(BIN)/python -m pytest
+
+stop: install
+	$(BIN)/python -m vov_pipeline.demo --stop
+
+lint: install
+	$(BIN)/ruff check .
+
+# Regenerates the bundled mirror (deterministic: the same files every time).
+mirror: install
+	$(BIN)/python -m mirror.generate --out mirror/site

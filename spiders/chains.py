@@ -1,0 +1,118 @@
+"""Article pages and their related-news chains ("Tin liên quan"), shared by both spiders.
+
+Depth semantics: the articles a spider starts from (given URLs, or listing articles in
+the date range) are depth 0; their related articles depth 1; and so on up to ``depth``.
+Every fetched article's related edges are emitted (they travel inside its item), those
+at the depth limit included. Each URL is fetched at most once; when a URL turns out to
+be reachable at a smaller depth than the one it was first reached at, its already known
+related links are re-examined instead of fetching anything again. Cycles and self-links
+therefore terminate.
+
+Items (plain dicts, JSON lines in the feed):
+- ``kind="article"``: the fields of ``spiders.vov_page.parse_article`` plus
+  ``requested_url``, ``depth`` and ``fetched_at``.
+- ``kind="failure"``: a page that could not be fetched, with ``url`` and ``reason``;
+  nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import scrapy
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from spiders import vov_page
+
+MAX_DEPTH = 5
+
+
+def parse_depth(value) -> int:
+    try:
+        depth = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"depth must be a whole number from 0 to {MAX_DEPTH}, got {value!r}") from None
+    if not 0 <= depth <= MAX_DEPTH:
+        raise ValueError(f"depth must be a whole number from 0 to {MAX_DEPTH}, got {depth}")
+    return depth
+
+
+def failure_reason(failure) -> str:
+    if failure.check(HttpError):
+        return f"http_{failure.value.response.status}"
+    return type(failure.value).__name__
+
+
+class ArticleChainSpider(scrapy.Spider):
+    allowed_domains = ["vov.vn"]
+
+    def __init__(self, *args, depth=0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_depth = parse_depth(depth)
+        self._depth: dict[str, int] = {}  # best known chain depth of each reached URL
+        self._related: dict[str, list[str]] = {}  # related URLs of each parsed article
+        self._requested: set[str] = set()
+        self._held: dict[str, dict] = {}  # fetched but not emitted (outside a discovery window)
+
+    def reach(self, url: str, depth: int):
+        """Reach ``url`` at ``depth``: fetch it once, or re-expand it if now reached closer."""
+        if depth > self.max_depth or self._depth.get(url, depth + 1) <= depth:
+            return
+        self._depth[url] = depth
+        if url in self._related:
+            for child in self._related[url]:
+                yield from self.reach(child, depth + 1)
+        elif url in self._held:
+            item = self._held.pop(url)
+            yield item
+            yield from self.follow_related(item)
+        elif url not in self._requested:
+            yield self.article_request(url)
+
+    def article_request(self, url: str, **meta) -> scrapy.Request:
+        self._requested.add(url)
+        return scrapy.Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            meta={"article_url": url, **meta},
+            dont_filter=True,  # this spider keeps its own record of what it requested
+        )
+
+    def article_item(self, response) -> dict:
+        url = response.meta["article_url"]
+        page = vov_page.parse_article(response, response.url)
+        self.crawler.stats.inc_value(f"vov/layout/{page['layout']}")
+        return {
+            "kind": "article",
+            **page,
+            "requested_url": url,
+            "depth": self._depth.get(url, 0),
+            "fetched_at": datetime.now(UTC).isoformat(),
+        }
+
+    def follow_related(self, item: dict):
+        """Remember the article's related links and reach them one level deeper."""
+        url = item["requested_url"]
+        self._related[url] = [link["url"] for link in item["related"]]
+        if url in self._depth:
+            for child in self._related[url]:
+                yield from self.reach(child, self._depth[url] + 1)
+
+    def parse_article(self, response):
+        item = self.article_item(response)
+        yield item
+        yield from self.follow_related(item)
+
+    def article_failed(self, failure):
+        request = failure.request
+        reason = failure_reason(failure)
+        self.crawler.stats.inc_value(f"vov/failed/{reason}")
+        self.logger.warning("Giving up on %s: %s", request.url, reason)
+        yield {
+            "kind": "failure",
+            "url": request.meta.get("article_url", request.url),
+            "reason": reason,
+            "fetched_at": datetime.now(UTC).isoformat(),
+        }
+

@@ -1,0 +1,139 @@
+"""Shared fixtures: a real PostgreSQL, the bundled VOV mirror on loopback, an Airflow home.
+
+PostgreSQL: ``VOV_TEST_POSTGRES_URL`` (an admin URL) if set, else the server at
+127.0.0.1:5432 if one answers, else a throw-away cluster started for the session. Every
+database a test asks for is created fresh and dropped when the session ends.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import psycopg2
+import pytest
+
+from mirror.server import MirrorServer
+from vov_pipeline import db
+from vov_pipeline.localdb import LocalPostgres
+
+REPO = Path(__file__).resolve().parent.parent
+MIRROR_SITE = REPO / "mirror" / "site"
+BIN = Path(sys.executable).parent
+
+
+def _answers(url: str) -> bool:
+    try:
+        psycopg2.connect(url, connect_timeout=3).close()
+    except psycopg2.OperationalError:
+        return False
+    return True
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url(tmp_path_factory):
+    url = os.environ.get("VOV_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+    if _answers(url):
+        yield url
+        return
+    cluster = LocalPostgres(tmp_path_factory.mktemp("postgres"), port=_free_port())
+    cluster.start()
+    yield cluster.url.rsplit("/", 1)[0] + "/postgres"
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def make_database(postgres_admin_url):
+    """Factory: a new empty database (migrated unless told otherwise); all dropped at the end."""
+    created = []
+    admin = psycopg2.connect(postgres_admin_url)
+    admin.autocommit = True
+
+    def make(migrated: bool = True) -> str:
+        name = f"vov_test_{uuid.uuid4().hex[:10]}"
+        with admin.cursor() as cur:
+            cur.execute(f'create database "{name}"')  # noqa: S608 - generated name
+        created.append(name)
+        url = postgres_admin_url.rsplit("/", 1)[0] + "/" + name
+        if migrated:
+            db.migrate(url)
+        return url
+
+    yield make
+    with admin.cursor() as cur:
+        for name in created:
+            cur.execute(f'drop database if exists "{name}" with (force)')  # noqa: S608 - generated name
+    admin.close()
+
+
+@pytest.fixture(scope="session")
+def database_url(make_database):
+    """A migrated database shared by tests that only add rows they then look up."""
+    return make_database()
+
+
+@pytest.fixture(scope="session")
+def mirror():
+    with MirrorServer(MIRROR_SITE) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def manifest():
+    return json.loads((MIRROR_SITE / "manifest.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def articles_by_url(manifest):
+    return {article["url"]: article for article in manifest["articles"]}
+
+
+@pytest.fixture(scope="session")
+def airflow_env(tmp_path_factory, mirror):
+    """Environment for `airflow` commands: a private AIRFLOW_HOME (SQLite metadata), the
+    repository's dags/, and the mirror as VOV_BASE_URL. Tests add VOV_DATABASE_URL."""
+    home = tmp_path_factory.mktemp("airflow")
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(home),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "VOV_BASE_URL": mirror.base_url,
+        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+    }
+    env.pop("AIRFLOW_CONN_VOV_POSTGRES", None)
+    subprocess.run([str(BIN / "airflow"), "db", "migrate"], env=env, check=True, capture_output=True)
+    return env
+
+
+@pytest.fixture(scope="session")
+def run_dag(airflow_env):
+    """Runs `airflow dags test <dag_id> [date] [--conf JSON]` against a database; returns the output."""
+
+    def run(dag_id: str, database_url: str, *, day: str | None = None, conf: dict | None = None,
+            expect_success: bool = True) -> str:
+        command = [str(BIN / "airflow"), "dags", "test", dag_id]
+        if day:
+            command.append(day)
+        if conf is not None:
+            command += ["--conf", json.dumps(conf)]
+        env = {**airflow_env, "VOV_DATABASE_URL": database_url}
+        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+        output = result.stdout + result.stderr
+        succeeded = result.returncode == 0 and "state=failed" not in output.replace(" ", "")
+        assert succeeded == expect_success, f"airflow dags test {dag_id} ended unexpectedly:\n{output[-6000:]}"
+        return output
+
+    return run
+

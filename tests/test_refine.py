@@ -1,0 +1,61 @@
+from datetime import UTC, datetime
+
+from vov_pipeline import refine
+
+NOW = datetime(2026, 1, 1, tzinfo=UTC)
+URL = "https://vov.vn/the-gioi/bai-viet-post1000001.vov"
+
+
+def record(**overrides):
+    base = {
+        "url": URL,
+        "title": "Tiêu đề",
+        "sapo": "Tóm tắt",
+        "body": "Đoạn một.\n\nĐoạn hai.",
+        "published_at": "2025-12-29T16:54:00+07:00",
+        "related": [{"url": "https://vov.vn/xa-hoi/bai-khac-post1000002.vov", "title": "Bài khác"}],
+        "fetched_at": "2025-12-30T01:00:00+00:00",
+    }
+    return {**base, **overrides}
+
+
+def test_a_complete_record_is_valid():
+    assert refine.validate(refine.identify(record()), NOW) == []
+
+
+def test_every_broken_rule_is_reported_with_its_code():
+    broken = record(url="https://example.com/a", title=" ", body="", published_at=None,
+                    related=[{"url": "javascript:alert(1)", "title": "x"}])
+    assert refine.validate(refine.identify(broken), NOW) == [
+        refine.NOT_VOV_ARTICLE_URL, refine.MISSING_TITLE, refine.MISSING_BODY,
+        refine.MISSING_PUBLISHED_AT, refine.MALFORMED_RELATED_URL,
+    ]
+
+
+def test_dates_must_be_parseable_aware_and_plausible():
+    assert refine.validate(record(published_at="29/12/2025"), NOW) == [refine.UNPARSEABLE_PUBLISHED_AT]
+    assert refine.validate(record(published_at="2025-12-29T16:54:00"), NOW) == [refine.UNPARSEABLE_PUBLISHED_AT]
+    assert refine.validate(record(published_at="2026-01-02T00:00:00+07:00"), NOW) == [refine.PUBLISHED_IN_FUTURE]
+    assert refine.validate(record(published_at="1970-01-01T00:00:00+07:00"), NOW) == [refine.PUBLISHED_TOO_OLD]
+
+
+def test_identify_derives_id_and_section_from_the_canonical_url():
+    identified = refine.identify(record(url="http://www.vov.vn/the-gioi/bai-viet-post1000001.vov?utm_source=x"))
+    assert (identified["url"], identified["vov_id"], identified["section"]) == (URL, "post1000001", "the-gioi")
+
+
+def test_dedupe_keeps_one_record_per_canonical_url_the_latest_fetched():
+    older = record(url=URL + "?utm_source=a", title="cũ", fetched_at="2025-12-30T01:00:00+00:00")
+    newer = record(url=URL.replace("https://", "http://www."), title="mới", fetched_at="2025-12-30T02:00:00+00:00")
+    other = record(url="https://vov.vn/xa-hoi/bai-khac-post1000002.vov")
+    records, dropped = refine.dedupe_within_run([older, newer, other])
+    assert dropped == 1
+    assert sorted((r["url"], r["title"]) for r in records) == [(URL, "mới"), (other["url"], "Tiêu đề")]
+
+
+def test_content_hash_changes_with_text_only():
+    base = refine.content_hash(record())
+    assert refine.content_hash(record(tags=["khác"])) == base
+    assert refine.content_hash(record(body="Đoạn một.\n\nĐoạn hai đã sửa.")) != base
+    # Field boundaries matter: moving text between title and lead is a different content.
+    assert refine.content_hash(record(title="ab", sapo="c")) != refine.content_hash(record(title="a", sapo="bc"))

@@ -1,0 +1,135 @@
+"""The Airflow tasks shared by the VOV DAGs: thin wrappers around ``vov_pipeline.stages``.
+
+Each task opens its own transaction on the data database (connection ``vov_postgres``,
+else ``VOV_DATABASE_URL``) and passes only small summaries through XCom; the data
+itself moves through PostgreSQL. Docstrings are shown in the Airflow UI (task docs).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+import uuid
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from airflow.sdk import get_current_context, task
+
+from vov_pipeline import db, stages
+from vov_pipeline.urls import requested_article_urls
+
+log = logging.getLogger(__name__)
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+MAX_ON_DEMAND_DEPTH = 3
+
+
+def database_url() -> str:
+    """Airflow connection ``vov_postgres`` when defined, else ``VOV_DATABASE_URL``."""
+    from airflow.sdk import Connection
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    try:
+        return Connection.get("vov_postgres").get_uri().replace("postgres://", "postgresql://", 1)
+    except AirflowNotFoundException:
+        return db.database_url()
+
+
+def vietnam_day(context) -> date:
+    """The day a daily run ingests: ``params.day`` if given, else the Vietnam-time date of
+    the logical date (``airflow dags test vov_daily 2025-12-29`` → 2025-12-29)."""
+    if context["params"].get("day"):
+        return date.fromisoformat(context["params"]["day"])
+    moment = context.get("logical_date") or context["dag_run"].run_after
+    return moment.astimezone(VIETNAM).date()
+
+
+def _begin(context, kind: str, params: dict, data_day: date | None = None) -> str:
+    dag_run = context["dag_run"]
+    run_id = f"{dag_run.dag_id}__{dag_run.run_id}__{uuid.uuid4().hex[:8]}"
+    logical_date: datetime | None = context.get("logical_date")
+    with db.connect(database_url()) as conn:
+        stages.start_run(conn, run_id=run_id, kind=kind, dag_run_id=f"{dag_run.dag_id}/{dag_run.run_id}",
+                         logical_date=logical_date, data_day=data_day, params=params)
+    log.info("Started pipeline run %s with %s", run_id, params)
+    return run_id
+
+
+@task(task_id="start_run")
+def start_daily_run() -> dict:
+    """Opens a `vov.runs` row for the Vietnam-time day this run ingests.
+
+    Fails when the database is unreachable or its migrations cannot be applied: check the
+    `vov_postgres` connection (or `VOV_DATABASE_URL`)."""
+    context = get_current_context()
+    day = vietnam_day(context)
+    depth = int(context["params"].get("depth") or 0)
+    db.migrate(database_url())
+    arguments = {"start": day.isoformat(), "end": day.isoformat(), "depth": depth}
+    run_id = _begin(context, "daily", arguments, data_day=day)
+    return {"run_id": run_id, "spider": "vov", "arguments": arguments}
+
+
+@task(task_id="start_run")
+def start_on_demand_run() -> dict:
+    """Checks the requested URLs and depth, then opens a `vov.runs` row.
+
+    Fails, before any request is sent, when a URL is not a vov.vn article page, the list is
+    empty or the depth is outside 0-3; the log says exactly which value was wrong."""
+    context = get_current_context()
+    urls = requested_article_urls(context["params"].get("urls"))
+    depth = context["params"].get("depth", 1)
+    if not isinstance(depth, int) or not 0 <= depth <= MAX_ON_DEMAND_DEPTH:
+        raise ValueError(f"depth must be a whole number from 0 to {MAX_ON_DEMAND_DEPTH}, got {depth!r}")
+    db.migrate(database_url())
+    run_id = _begin(context, "on_demand", {"urls": urls, "depth": depth})
+    return {"run_id": run_id, "spider": "vov_article", "arguments": {"urls": ",".join(urls), "depth": depth}}
+
+
+@task
+def crawl(run: dict) -> dict:
+    """Runs the spider in its own process and lands every item it produced (articles and
+    failed pages) in `vov_internal.raw_items`, replacing an earlier attempt's.
+
+    Fails when the spider process fails (see the `scrapy |` lines in the log); a retry
+    crawls again. Pages fetched from `VOV_BASE_URL` (default https://vov.vn)."""
+    with tempfile.TemporaryDirectory(prefix="vov-crawl-") as workdir:
+        output = stages.crawl(run["spider"], run["arguments"], Path(workdir), base_url=os.environ.get("VOV_BASE_URL"))
+        with db.connect(database_url()) as conn:
+            return stages.land(conn, run["run_id"], output)
+
+
+@task
+def dedupe(run: dict, crawled: dict) -> dict:
+    """Keeps one record per canonical URL (an article reached several times in the run is
+    loaded once) and computes each record's content hash, in `vov_internal.stg_articles`."""
+    with db.connect(database_url()) as conn:
+        return stages.dedupe(conn, run["run_id"])
+
+
+@task
+def validate(run: dict, deduped: dict) -> dict:
+    """Applies the validation rules; refused records will go to `vov.rejects` with their
+    rule codes (see README, "Validation rules"). Never drops anything."""
+    with db.connect(database_url()) as conn:
+        return stages.validate(conn, run["run_id"])
+
+
+@task
+def load(run: dict, validated: dict) -> dict:
+    """Loads the run in one transaction: new and changed articles, their versions and related
+    links, the rejects, and the run's figures in `vov.runs`. Unchanged articles only get a
+    new `last_seen_at`. Safe to retry: a failed load leaves nothing behind."""
+    with db.connect(database_url()) as conn:
+        summary = stages.load(conn, run["run_id"])
+    log.info("Run summary: %s", summary)
+    return {key: str(value) if isinstance(value, datetime | date) else value for key, value in summary.items()}
+
+
+def mark_run_failed(context) -> None:
+    """Task failure callback: a run whose task failed for good shows as failed in vov.runs."""
+    run = context["ti"].xcom_pull(task_ids="start_run")
+    if run:
+        with db.connect(database_url()) as conn:
+            stages.fail_run(conn, run["run_id"])

@@ -1,0 +1,1 @@
+insert into vov_internal.raw_items (run_id, seq, kind, item) values %s;

@@ -1,0 +1,154 @@
+"""The stages of one pipeline run, in data-flow order:
+
+    start_run → crawl (spider in its own process) → land (raw items into PostgreSQL)
+    → dedupe → validate → load (one transaction) → summary
+
+Each stage reads what the previous one stored in PostgreSQL and can be re-run on its
+own (a retried task replaces its own output), so a load can be repeated without
+re-crawling. The rules themselves are pure functions in ``vov_pipeline.refine``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from psycopg2.extras import Json, execute_values
+
+from vov_pipeline import refine
+from vov_pipeline.db import query
+
+log = logging.getLogger(__name__)
+
+
+class CrawlFailed(RuntimeError):
+    """The spider process did not finish its crawl."""
+
+
+@dataclass(frozen=True)
+class CrawlOutput:
+    items_path: Path
+    stats: dict
+
+
+def start_run(conn, *, run_id: str, kind: str, dag_run_id: str | None, logical_date: datetime | None,
+              data_day: date | None, params: dict) -> str:
+    with conn.cursor() as cur:
+        cur.execute(query("insert_run"), {
+            "run_id": run_id, "kind": kind, "dag_run_id": dag_run_id, "logical_date": logical_date,
+            "data_day": data_day, "params": Json(params),
+        })
+    return run_id
+
+
+def crawl(spider: str, arguments: dict, workdir: Path, *, base_url: str | None = None) -> CrawlOutput:
+    """Run ``scrapy crawl <spider>`` in its own process (Twisted's reactor cannot restart, and a
+    crashing crawl must not take the worker down), streaming its log into ours."""
+    items_path, stats_path = workdir / "items.jsonl", workdir / "stats.json"
+    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-O", f"{items_path}:jsonlines",
+               "-s", f"VOV_STATS_FILE={stats_path}"]
+    for name, value in arguments.items():
+        command += ["-a", f"{name}={value}"]
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
+    if base_url:
+        env["VOV_BASE_URL"] = base_url
+    log.info("Running %s", " ".join(command))
+    with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
+        tail: list[str] = []
+        for line in proc.stdout:
+            log.info("scrapy | %s", line.rstrip())
+            tail = (tail + [line.rstrip()])[-20:]
+    if proc.returncode != 0 or not stats_path.exists():
+        raise CrawlFailed(f"scrapy crawl {spider} exited with {proc.returncode}:\n" + "\n".join(tail))
+    stats = json.loads(stats_path.read_text())
+    if stats.get("finish_reason") != "finished":
+        raise CrawlFailed(f"scrapy crawl {spider} stopped early: {stats.get('finish_reason')}")
+    return CrawlOutput(items_path, stats)
+
+
+def read_items(path: Path) -> Iterator[dict]:
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)
+
+
+def land(conn, run_id: str, output: CrawlOutput) -> dict:
+    """Store the crawl's items as landed (replacing an earlier attempt) and its figures in vov.runs."""
+    counts = {"article": 0, "failure": 0}
+    rows = []
+    for seq, item in enumerate(read_items(output.items_path), start=1):
+        counts[item["kind"]] += 1
+        rows.append((run_id, seq, item["kind"], Json(item)))
+    with conn.cursor() as cur:
+        cur.execute(query("delete_raw_items"), {"run_id": run_id})
+        execute_values(cur, query("insert_raw_items"), rows, page_size=500)
+        cur.execute(query("record_crawl"), {
+            "run_id": run_id,
+            "pages_fetched": output.stats.get("response_received_count", 0),
+            "failed_requests": counts["failure"],
+        })
+    return {"articles": counts["article"], "failed_requests": counts["failure"],
+            "pages_fetched": output.stats.get("response_received_count", 0)}
+
+
+def dedupe(conn, run_id: str) -> dict:
+    """One staged record per canonical URL, with its content hash."""
+    with conn.cursor() as cur:
+        cur.execute(query("raw_articles"), {"run_id": run_id})
+        records, duplicates = refine.dedupe_within_run(item for (item,) in cur)
+        cur.execute(query("delete_staged"), {"run_id": run_id})
+        rows = [(run_id, r["url"], r["vov_id"], refine.content_hash(r), Json(r)) for r in records]
+        execute_values(cur, query("insert_staged"), rows, page_size=500)
+    return {"articles": len(records), "duplicates": duplicates}
+
+
+def validate(conn, run_id: str, now: datetime | None = None) -> dict:
+    """Mark every staged record valid (no reasons) or refused (the codes of the rules it broke)."""
+    now = now or datetime.now(UTC)
+    refused: dict[str, int] = {}
+    with conn.cursor() as cur:
+        cur.execute(query("staged_records"), {"run_id": run_id})
+        verdicts = [(run_id, url, refine.validate(record, now)) for url, record in cur.fetchall()]
+        execute_values(cur, query("set_reasons"), verdicts, template="(%s, %s, %s::text[])", page_size=500)
+    for _, _, reasons in verdicts:
+        for reason in reasons:
+            refused[reason] = refused.get(reason, 0) + 1
+    return {"valid": sum(1 for *_, reasons in verdicts if not reasons),
+            "rejected": sum(1 for *_, reasons in verdicts if reasons), "reasons": refused}
+
+
+def load(conn, run_id: str) -> dict:
+    """Upsert the run's valid articles, versions and related links, quarantine the rest and
+    complete the run row: one transaction (the caller's), so nothing partial is ever visible."""
+    with conn.cursor() as cur:
+        cur.execute(query("lock_load"))
+        cur.execute(query("load_rejects"), {"run_id": run_id})
+        cur.execute(query("load_articles"), {"run_id": run_id})
+        written = cur.fetchall()
+        cur.execute(query("touch_unchanged"), {"run_id": run_id})
+        cur.execute(query("load_versions"), {"run_id": run_id})
+        versions = cur.rowcount
+        cur.execute(query("delete_stale_related"), {"run_id": run_id})
+        cur.execute(query("load_related"), {"run_id": run_id})
+        related = cur.rowcount
+        cur.execute(query("finish_run"), {
+            "run_id": run_id,
+            "articles_new": sum(1 for _, inserted in written if inserted),
+            "articles_updated": sum(1 for _, inserted in written if not inserted),
+        })
+        columns = [c.name for c in cur.description]
+        run = dict(zip(columns, cur.fetchone(), strict=True))
+    return {**run, "versions_added": versions, "related_links_written": related}
+
+
+def fail_run(conn, run_id: str) -> None:
+    with conn.cursor() as cur:
+        cur.execute(query("fail_run"), {"run_id": run_id})
