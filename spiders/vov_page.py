@@ -42,11 +42,13 @@ UPDATED = [("meta:article:modified_time", "//meta[@property='article:modified_ti
 AUTHOR = [
     ("div.article-author a", "//div[contains(concat(' ', normalize-space(@class), ' '), ' article-author ')]//a"),
     ("div.article-author", "//div[contains(concat(' ', normalize-space(@class), ' '), ' article-author ')]"),
+    ("p.cms-author", "//*[contains(concat(' ', normalize-space(@class), ' '), ' cms-author ')]"),
     ("meta:author", "//meta[@name='author']/@content"),
 ]
 TAGS = [
     ("meta:keywords", "//meta[@name='keywords']/@content"),
-    ("a.tu-khoa", "//a[contains(@href, '/tu-khoa/')]"),
+    ("div.article-tags a", "//div[contains(concat(' ', normalize-space(@class), ' '), ' article-tags ')]"
+                           "//a[contains(@href, '/tu-khoa/')]"),
 ]
 CANONICAL = [
     ("link:canonical", "//link[@rel='canonical']/@href"),

@@ -1,0 +1,76 @@
+"""The schema: migrations, documentation and the read-only consumer role, on a real PostgreSQL."""
+
+import psycopg2
+import pytest
+
+from helpers import query
+from vov_pipeline import db
+
+
+def test_migrations_apply_once_and_are_recorded(make_database):
+    url = make_database(migrated=False)
+    assert db.migrate(url) == ["0001_vov_schema.sql"]
+    assert db.migrate(url) == []
+    assert query(url, "select version, name from vov_internal.schema_migrations") == [(1, "0001_vov_schema.sql")]
+
+
+def test_an_edited_migration_is_refused(make_database, monkeypatch):
+    url = make_database()
+    original = db.migrations()
+    edited = [(version, name, sql + "\n-- edited") for version, name, sql in original]
+    monkeypatch.setattr(db, "migrations", lambda: edited)
+    with pytest.raises(db.ConfigurationError, match="was edited after it was applied"):
+        db.migrate(url)
+
+
+def test_every_consumer_table_and_column_is_documented(database_url):
+    undocumented = query(database_url, """
+        select c.relname || coalesce('.' || a.attname, '')
+        from pg_class c
+        join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'vov'
+        left join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+        where c.relkind in ('r', 'v')
+          and col_description(c.oid, coalesce(a.attnum, 0)) is null
+          and (a.attnum is not null or obj_description(c.oid, 'pg_class') is null)
+    """)
+    assert undocumented == []
+
+
+def test_contract_columns_exist(database_url):
+    columns = {(table, column) for table, column in query(database_url, """
+        select table_name, column_name from information_schema.columns where table_schema = 'vov'
+    """)}
+    contract = {
+        "articles": ["url", "vov_id", "title", "sapo", "body", "author", "section", "tags", "image_urls",
+                     "published_at", "updated_at", "first_seen_at", "last_seen_at", "content_hash", "duplicate_of"],
+        "related_news": ["from_url", "to_url", "position", "title"],
+        "article_versions": ["url", "version", "content_hash", "title", "sapo", "body", "captured_at"],
+        "rejects": ["url", "reasons", "payload", "run_id", "rejected_at"],
+        "runs": ["run_id", "kind", "logical_date", "started_at", "finished_at", "status", "pages_fetched",
+                 "articles_new", "articles_updated", "articles_unchanged", "duplicates", "rejects", "failed_requests"],
+    }
+    missing = {(t, c) for t, cs in contract.items() for c in cs} - columns
+    assert missing == set()
+
+
+def test_vov_reader_can_read_but_not_write(database_url):
+    conn = psycopg2.connect(database_url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("set role vov_reader")
+            cur.execute("select count(*) from vov.articles")
+            assert cur.fetchone() == (0,)
+            for statement in (
+                "insert into vov.runs (run_id, kind) values ('x', 'daily')",
+                "update vov.articles set title = 'x'",
+                "delete from vov.related_news",
+                "create table vov.sneaky (id int)",
+                "select * from vov_internal.raw_items",
+            ):
+                cur.execute("savepoint attempt")
+                with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                    cur.execute(statement)
+                cur.execute("rollback to savepoint attempt")
+    finally:
+        conn.rollback()
+        conn.close()

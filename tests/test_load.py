@@ -1,0 +1,112 @@
+"""Land → dedupe → validate → load on a real PostgreSQL, from crawl output written by hand."""
+
+import json
+from datetime import UTC, datetime
+
+import pytest
+
+from helpers import query
+from vov_pipeline import db, stages
+
+A = "https://vov.vn/the-gioi/bai-a-post1000001.vov"
+B = "https://vov.vn/xa-hoi/bai-b-post1000002.vov"
+C = "https://vov.vn/kinh-te/bai-c-post1000003.vov"
+TABLES = ["vov.articles", "vov.article_versions", "vov.related_news"]
+
+
+def article(url, **overrides):
+    return {
+        "kind": "article", "url": url, "title": f"Tiêu đề {url[-12:]}", "sapo": "Tóm tắt",
+        "body": "Đoạn một.\n\nĐoạn hai.", "author": "Minh Hòa", "section": None, "tags": ["Mỹ"],
+        "image_urls": [], "published_at": "2025-12-29T16:54:00+07:00", "updated_at": None,
+        "related": [{"url": B, "title": "Bài B"}, {"url": C, "title": "Bài C"}],
+        "fetched_at": "2025-12-30T01:00:00+00:00", **overrides,
+    }
+
+
+def run_pipeline(url, items, tmp_path, run_number=[0]):  # noqa: B006 - a counter shared across calls
+    run_number[0] += 1
+    run_id = f"test-run-{run_number[0]}"
+    path = tmp_path / f"{run_id}.jsonl"
+    path.write_text("\n".join(json.dumps(item, ensure_ascii=False) for item in items))
+    output = stages.CrawlOutput(path, {"response_received_count": len(items)})
+    with db.connect(url) as conn:
+        stages.start_run(conn, run_id=run_id, kind="on_demand", dag_run_id=None, logical_date=None,
+                         data_day=None, params={})
+    for stage in (lambda c: stages.land(c, run_id, output), lambda c: stages.dedupe(c, run_id),
+                  lambda c: stages.validate(c, run_id, now=datetime(2026, 1, 1, tzinfo=UTC))):
+        with db.connect(url) as conn:
+            stage(conn)
+    with db.connect(url) as conn:
+        return stages.load(conn, run_id)
+
+
+def snapshot(url):
+    return {
+        "vov.articles": query(url, "select url, title, body, tags, content_hash, first_seen_at from vov.articles"
+                                   " order by url"),
+        "vov.article_versions": query(url, "select * from vov.article_versions order by url, version"),
+        "vov.related_news": query(url, "select * from vov.related_news order by from_url, position"),
+        "xmin": query(url, "select url, xmin::text from vov.article_versions order by url"),
+    }
+
+
+@pytest.fixture
+def url(make_database):
+    return make_database()
+
+
+def test_first_load_inserts_articles_versions_and_ordered_edges(url, tmp_path):
+    run = run_pipeline(url, [article(A), article(B, related=[]), article(A + "?utm_source=x")], tmp_path)
+    assert (run["articles_new"], run["articles_updated"], run["duplicates"], run["rejects"]) == (2, 0, 1, 0)
+    assert run["status"] == "success"
+    assert query(url, "select to_url, position, title from vov.related_news where from_url = %s order by position",
+                 (A,)) == [(B, 1, "Bài B"), (C, 2, "Bài C")]
+    assert query(url, "select url, version from vov.article_versions order by url") == [(A, 1), (B, 1)]
+    assert query(url, "select vov_id, section from vov.articles where url = %s", (A,)) == [("post1000001", "the-gioi")]
+
+
+def test_rerun_changes_nothing_but_last_seen_at(url, tmp_path):
+    items = [article(A), article(B, related=[])]
+    run_pipeline(url, items, tmp_path)
+    before = snapshot(url)
+    seen_before = query(url, "select max(last_seen_at) from vov.articles")[0][0]
+    run = run_pipeline(url, items, tmp_path)
+    assert (run["articles_new"], run["articles_updated"], run["articles_unchanged"]) == (0, 0, 2)
+    assert run["versions_added"] == 0 and run["related_links_written"] == 0
+    assert snapshot(url) == before
+    assert query(url, "select min(last_seen_at) from vov.articles")[0][0] > seen_before
+
+
+def test_changed_content_adds_a_version_and_rewrites_moved_edges(url, tmp_path):
+    run_pipeline(url, [article(A)], tmp_path)
+    edited = article(A, body="Đoạn một đã sửa.", related=[{"url": C, "title": "Bài C"}, {"url": B, "title": "Bài B"}])
+    run = run_pipeline(url, [edited], tmp_path)
+    assert (run["articles_new"], run["articles_updated"], run["versions_added"]) == (0, 1, 1)
+    assert query(url, "select version, body from vov.article_versions where url = %s order by version", (A,)) == [
+        (1, "Đoạn một.\n\nĐoạn hai."), (2, "Đoạn một đã sửa.")]
+    assert query(url, "select to_url from vov.related_news where from_url = %s order by position", (A,)) == [(C,), (B,)]
+    assert query(url, "select body from vov.articles where url = %s", (A,)) == [("Đoạn một đã sửa.",)]
+
+
+def test_invalid_records_are_quarantined_with_reasons_and_valid_ones_still_load(url, tmp_path):
+    bad = article(B, title="", published_at=None)
+    run = run_pipeline(url, [article(A), bad, {"kind": "failure", "url": C, "reason": "http_500"}], tmp_path)
+    assert (run["articles_new"], run["rejects"], run["failed_requests"]) == (1, 1, 1)
+    reasons, payload = query(url, "select reasons, payload from vov.rejects where url = %s", (B,))[0]
+    assert reasons == ["missing_title", "missing_published_at"]
+    assert payload["body"] == bad["body"]
+    assert query(url, "select count(*) from vov.articles where url = %s", (B,)) == [(0,)]
+
+
+def test_a_failed_load_leaves_nothing_behind(url, tmp_path, monkeypatch):
+    original = db.query
+
+    def broken(name):
+        return "select 1/0" if name == "load_related" else original(name)
+
+    monkeypatch.setattr(stages, "query", broken)
+    with pytest.raises(Exception, match="division by zero"):
+        run_pipeline(url, [article(A)], tmp_path)
+    assert {table: query(url, f"select count(*) from {table}")[0][0] for table in TABLES} == dict.fromkeys(TABLES, 0)  # noqa: S608
+    assert query(url, "select status from vov.runs") == [("running",)]

@@ -1,0 +1,111 @@
+"""Real Scrapy crawls over HTTP on loopback against the bundled mirror (each in its own process)."""
+
+from collections import Counter
+from datetime import datetime
+
+import pytest
+
+from vov_pipeline import stages
+from vov_pipeline.refine import identify
+
+SEED = "https://vov.vn/the-gioi/my-va-nhat-ban-to-chuc-doi-thoai-ran-de-mo-rong-post1029389.vov"
+VIETNAM_DAY = "%Y-%m-%d"
+
+
+def crawl(mirror, tmp_path, spider, **arguments):
+    """(article items, failure items, requests the mirror served during the crawl)."""
+    before = mirror.counts()
+    output = stages.crawl(spider, arguments, tmp_path, base_url=mirror.base_url)
+    items = list(stages.read_items(output.items_path))
+    served = mirror.counts() - before
+    return ([i for i in items if i["kind"] == "article"], [i for i in items if i["kind"] == "failure"], served)
+
+
+def path_of(url: str) -> str:
+    return url.removeprefix("https://vov.vn")
+
+
+def chain_closure(articles_by_url, roots, depth):
+    """URLs reachable from roots within depth related hops, computed from the manifest."""
+    reached, frontier = set(roots), set(roots)
+    for _ in range(depth):
+        frontier = {link["url"] for url in frontier for link in articles_by_url[url]["related"]} - reached
+        reached |= frontier
+    return reached
+
+
+def find_cycle(articles_by_url):
+    for url, article in articles_by_url.items():
+        for link in article["related"]:
+            target = articles_by_url.get(link["url"])
+            if target and link["url"] != url and any(back["url"] == url for back in target["related"]):
+                return url
+    raise AssertionError("the mirror has no related-news cycle")
+
+
+def test_depth_zero_fetches_only_the_given_article_and_records_its_edges(mirror, tmp_path, articles_by_url):
+    articles, failures, served = crawl(mirror, tmp_path, "vov_article", urls=SEED, depth=0)
+    assert failures == []
+    assert [a["url"] for a in articles] == [SEED]
+    assert articles[0]["related"] == articles_by_url[SEED]["related"]
+    assert {path for path in served if path.endswith(".vov")} == {path_of(SEED)}
+
+
+def test_depth_one_adds_the_related_articles_each_fetched_once(mirror, tmp_path, articles_by_url):
+    articles, _, served = crawl(mirror, tmp_path, "vov_article", urls=SEED, depth=1)
+    expected = chain_closure(articles_by_url, [SEED], 1)
+    assert len(expected) == 5
+    assert sorted(a["url"] for a in articles) == sorted(expected)
+    assert all(served[path_of(url)] == 1 for url in expected)
+    assert {a["url"]: a["depth"] for a in articles}[SEED] == 0
+
+
+@pytest.mark.parametrize("depth", [2, 3])
+def test_chains_with_cycles_terminate_and_never_refetch(mirror, tmp_path, articles_by_url, depth):
+    start = find_cycle(articles_by_url)
+    articles, failures, served = crawl(mirror, tmp_path, "vov_article", urls=start, depth=depth)
+    expected = chain_closure(articles_by_url, [start], depth)
+    assert failures == []
+    assert sorted(a["url"] for a in articles) == sorted(expected)
+    article_fetches = Counter({p: n for p, n in served.items() if p.endswith(".vov")})
+    assert max(article_fetches.values()) == 1
+    # Edges are recorded for every fetched article, those at the depth limit included.
+    for item in articles:
+        assert item["related"] == articles_by_url[item["url"]]["related"]
+
+
+def test_daily_window_takes_that_vietnam_day_and_no_other(mirror, tmp_path, manifest):
+    day = "2025-12-29"
+    articles, failures, _ = crawl(mirror, tmp_path, "vov", start=day, end=day)
+    expected = {a["url"] for a in manifest["articles"]
+                if datetime.fromisoformat(a["published_at"]).strftime(VIETNAM_DAY) == day}
+    assert failures == []
+    assert {a["url"] for a in articles} == expected
+    # 00:01 on the next Vietnam day is still 2025-12-29 in UTC: it must not be taken.
+    next_day_early = [a for a in manifest["articles"] if a["published_at"].startswith("2025-12-30T00:")]
+    assert next_day_early and not {a["url"] for a in next_day_early} & {a["url"] for a in articles}
+
+
+def test_a_multi_day_window_collects_every_day(mirror, tmp_path, manifest):
+    first, last = manifest["days"][1], manifest["days"][3]
+    articles, _, _ = crawl(mirror, tmp_path, "vov", start=first, end=last)
+    expected = {a["url"] for a in manifest["articles"]
+                if first <= datetime.fromisoformat(a["published_at"]).strftime(VIETNAM_DAY) <= last}
+    assert {identify(a)["url"] for a in articles} == expected
+
+
+@pytest.mark.parametrize(
+    ("spider", "arguments", "message"),
+    [
+        ("vov_article", {"urls": "https://example.com/the-gioi/a-post1.vov"}, "not VOV article URLs"),
+        ("vov_article", {"urls": SEED, "depth": "nine"}, "depth must be a whole number"),
+        ("vov", {"start": "29/12/2025"}, "start must be a Vietnam-time day as YYYY-MM-DD"),
+        ("vov", {"start": "2025-12-29", "end": "2025-12-01"}, "is before start"),
+    ],
+)
+def test_bad_spider_arguments_fail_with_a_clear_message_before_any_request(mirror, tmp_path, spider,
+                                                                         arguments, message):
+    before = mirror.count()
+    with pytest.raises(stages.CrawlFailed, match=message):
+        stages.crawl(spider, arguments, tmp_path, base_url=mirror.base_url)
+    assert mirror.count() == before
