@@ -22,32 +22,38 @@ from vov_pipeline.urls import canonical_url, is_article_url, section_of
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 
+
+def has_class(name: str) -> str:
+    """XPath predicate: the element's class list contains ``name`` (as CSS ``.name`` means)."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
 # Ordered fallback chains: (source name, XPath returning text or attribute values).
 TITLE = [
-    ("h1.article-title", "//h1[contains(concat(' ', normalize-space(@class), ' '), ' article-title ')]"),
-    ("h1.cms-title", "//h1[contains(concat(' ', normalize-space(@class), ' '), ' cms-title ')]"),
+    ("h1.article-title", f"//h1[{has_class('article-title')}]"),
+    ("h1.cms-title", f"//h1[{has_class('cms-title')}]"),
     ("og:title", "//meta[@property='og:title']/@content"),
 ]
 SAPO = [
-    ("div.article-summary", "//div[contains(concat(' ', normalize-space(@class), ' '), ' article-summary ')]"),
-    ("p.sapo", "//p[contains(concat(' ', normalize-space(@class), ' '), ' sapo ')]"),
+    ("div.article-summary", f"//div[{has_class('article-summary')}]"),
+    ("p.sapo", f"//p[{has_class('sapo')}]"),
     ("meta:description", "//meta[@name='description']/@content"),
 ]
 PUBLISHED = [
     ("meta:article:published_time", "//meta[@property='article:published_time']/@content"),
     ("div.col-md-4", "//div[contains(@class, 'col-md-4')][contains(@class, 'mb-2')"
-     " or ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' article-date ')]]"),
+     f" or ancestor::*[{has_class('article-date')}]]"),
 ]
 UPDATED = [("meta:article:modified_time", "//meta[@property='article:modified_time']/@content")]
 AUTHOR = [
-    ("div.article-author a", "//div[contains(concat(' ', normalize-space(@class), ' '), ' article-author ')]//a"),
-    ("div.article-author", "//div[contains(concat(' ', normalize-space(@class), ' '), ' article-author ')]"),
-    ("p.cms-author", "//*[contains(concat(' ', normalize-space(@class), ' '), ' cms-author ')]"),
+    ("div.article-author a", f"//div[{has_class('article-author')}]//a"),
+    ("div.article-author", f"//div[{has_class('article-author')}]"),
+    ("p.cms-author", f"//*[{has_class('cms-author')}]"),
     ("meta:author", "//meta[@name='author']/@content"),
 ]
 TAGS = [
     ("meta:keywords", "//meta[@name='keywords']/@content"),
-    ("div.article-tags a", "//div[contains(concat(' ', normalize-space(@class), ' '), ' article-tags ')]"
+    ("div.article-tags a", f"//div[{has_class('article-tags')}]"
                            "//a[contains(@href, '/tu-khoa/')]"),
 ]
 CANONICAL = [
@@ -57,9 +63,9 @@ CANONICAL = [
 # Body containers, current layout first; paragraphs inside captions, ads, related
 # boxes and scripts are not article text.
 BODY_CONTAINERS = [
-    ("div.text-long", "//div[contains(concat(' ', normalize-space(@class), ' '), ' text-long ')]"),
+    ("div.text-long", f"//div[{has_class('text-long')}]"),
     ("div#article-body", "//div[@id='article-body']"),
-    ("div.cms-body", "//div[contains(concat(' ', normalize-space(@class), ' '), ' cms-body ')]"),
+    ("div.cms-body", f"//div[{has_class('cms-body')}]"),
 ]
 NOT_TEXT = (
     "ancestor::figure or ancestor::figcaption or ancestor::script or ancestor::style"
@@ -71,13 +77,13 @@ TEXT_NODES = ".//text()[not(ancestor::script) and not(ancestor::style)]"
 BODY_IMAGES = ".//figure//img | .//img[ancestor::*[contains(@class, 'gallery-embed')]]"
 OG_IMAGE = "//meta[@property='og:image']/@content"
 RELATED_BLOCKS = [
-    ("div.field-related-article", "//*[contains(concat(' ', normalize-space(@class), ' '), ' field-related-article ')]"),
-    ("article.cms-relate", "//article[contains(concat(' ', normalize-space(@class), ' '), ' cms-relate ')]"),
+    ("div.field-related-article", f"//*[{has_class('field-related-article')}]"),
+    ("article.cms-relate", f"//article[{has_class('cms-relate')}]"),
 ]
-LEGACY_MARKER = "//h1[contains(concat(' ', normalize-space(@class), ' '), ' cms-title ')]"
+LEGACY_MARKER = f"//h1[{has_class('cms-title')}]"
 
 # Listing pages (latest news, sections): article links and the zero-based pager.
-LISTING_LINKS = "//div[contains(concat(' ', normalize-space(@class), ' '), ' taxonomy-content ')]//a[contains(@class, 'vovvn-title')]/@href"
+LISTING_LINKS = f"//div[{has_class('taxonomy-content')}]//a[contains(@class, 'vovvn-title')]/@href"
 PAGER_LINKS = "//ul[contains(@class, 'pagination')]//a[contains(@class, 'page-link')]/@href"
 
 LEAD_PREFIX = re.compile(r"^\s*VOV\.VN\s*[-–—:]\s*")

@@ -2,8 +2,8 @@
 
 import psycopg2
 import pytest
-
 from helpers import query
+
 from vov_pipeline import db
 
 

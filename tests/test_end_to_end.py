@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 
 import pytest
-
 from helpers import query
 
 SEED = "https://vov.vn/the-gioi/my-va-nhat-ban-to-chuc-doi-thoai-ran-de-mo-rong-post1029389.vov"

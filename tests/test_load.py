@@ -4,8 +4,8 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-
 from helpers import query
+
 from vov_pipeline import db, stages
 
 A = "https://vov.vn/the-gioi/bai-a-post1000001.vov"

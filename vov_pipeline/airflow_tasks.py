@@ -77,11 +77,16 @@ def start_on_demand_run() -> dict:
 
     Fails, before any request is sent, when a URL is not a vov.vn article page, the list is
     empty or the depth is outside 0-3; the log says exactly which value was wrong."""
+    from airflow.sdk.exceptions import AirflowFailException
+
     context = get_current_context()
-    urls = requested_article_urls(context["params"].get("urls"))
     depth = context["params"].get("depth", 1)
-    if not isinstance(depth, int) or not 0 <= depth <= MAX_ON_DEMAND_DEPTH:
-        raise ValueError(f"depth must be a whole number from 0 to {MAX_ON_DEMAND_DEPTH}, got {depth!r}")
+    try:
+        urls = requested_article_urls(context["params"].get("urls"))
+        if not isinstance(depth, int) or not 0 <= depth <= MAX_ON_DEMAND_DEPTH:
+            raise ValueError(f"depth must be a whole number from 0 to {MAX_ON_DEMAND_DEPTH}, got {depth!r}")
+    except ValueError as error:
+        raise AirflowFailException(f"Invalid request: {error}") from None  # no retry: it cannot get better
     db.migrate(database_url())
     run_id = _begin(context, "on_demand", {"urls": urls, "depth": depth})
     return {"run_id": run_id, "spider": "vov_article", "arguments": {"urls": ",".join(urls), "depth": depth}}

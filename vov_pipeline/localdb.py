@@ -69,7 +69,7 @@ class LocalPostgres:
         if _reachable_by("postgres", directory.parent):
             return directory
         digest = hashlib.sha256(str(directory).encode()).hexdigest()[:12]
-        return Path("/var/tmp") / f"vov-pipeline-{digest}"
+        return Path("/var/tmp") / f"vov-pipeline-{digest}"  # noqa: S108 - owned by postgres, not shared secrets
 
     def _run(self, *args: str) -> subprocess.CompletedProcess:
         command = [str(self.bindir / args[0]), *args[1:]]
