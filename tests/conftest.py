@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -51,6 +52,7 @@ def postgres_admin_url(tmp_path_factory):
     cluster.start()
     yield cluster.url.rsplit("/", 1)[0] + "/postgres"
     cluster.stop()
+    shutil.rmtree(cluster.directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,11 +1,13 @@
 """Real Scrapy crawls over HTTP on loopback against the bundled mirror (each in its own process)."""
 
+import socket
 from collections import Counter
 from datetime import datetime
 
 import pytest
 
-from vov_pipeline import stages
+from helpers import query
+from vov_pipeline import db, stages
 from vov_pipeline.refine import identify
 
 SEED = "https://vov.vn/the-gioi/my-va-nhat-ban-to-chuc-doi-thoai-ran-de-mo-rong-post1029389.vov"
@@ -109,3 +111,20 @@ def test_bad_spider_arguments_fail_with_a_clear_message_before_any_request(mirro
     with pytest.raises(stages.CrawlFailed, match=message):
         stages.crawl(spider, arguments, tmp_path, base_url=mirror.base_url)
     assert mirror.count() == before
+
+
+def test_an_unreachable_site_is_landed_as_failures_and_fails_the_crawl(tmp_path, make_database):
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        dead = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    output = stages.crawl("vov_article", {"urls": SEED}, tmp_path, base_url=dead)
+    url = make_database()
+    with db.connect(url) as conn:
+        stages.start_run(conn, run_id="dead", kind="on_demand", dag_run_id=None, logical_date=None,
+                         data_day=None, params={})
+        landed = stages.land(conn, "dead", output)
+    assert (landed["articles"], landed["failed_requests"]) == (0, 1)
+    with pytest.raises(stages.CrawlFailed, match="no article fetched"):
+        stages.check_crawl(landed)
+    failure = query(url, "select item from vov_internal.raw_items where run_id = 'dead'")[0][0]
+    assert failure["url"] == SEED and failure["reason"].endswith("ConnectionRefusedError")

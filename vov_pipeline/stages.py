@@ -99,6 +99,14 @@ def land(conn, run_id: str, output: CrawlOutput) -> dict:
             "pages_fetched": output.stats.get("response_received_count", 0)}
 
 
+def check_crawl(landed: dict) -> None:
+    """A crawl that fetched no article but failed requests means the site (or the mirror) is
+    unreachable: fail loudly, after landing the failures, instead of loading an empty day."""
+    if landed["articles"] == 0 and landed["failed_requests"]:
+        raise CrawlFailed(f"no article fetched and {landed['failed_requests']} request(s) failed: "
+                          "see vov_internal.raw_items for the URLs and reasons")
+
+
 def dedupe(conn, run_id: str) -> dict:
     """One staged record per canonical URL, with its content hash."""
     with conn.cursor() as cur:
