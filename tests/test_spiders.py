@@ -5,8 +5,8 @@ from collections import Counter
 from datetime import datetime
 
 import pytest
-
 from helpers import query
+
 from vov_pipeline import db, stages
 from vov_pipeline.refine import identify
 

@@ -97,8 +97,9 @@ def crawl(run: dict) -> dict:
     """Runs the spider in its own process and lands every item it produced (articles and
     failed pages) in `vov_internal.raw_items`, replacing an earlier attempt's.
 
-    Fails when the spider process fails (see the `scrapy |` lines in the log) or when no
-    article could be fetched at all (site down: the failed URLs are landed); a retry crawls again. Pages fetched from `VOV_BASE_URL` (default https://vov.vn)."""
+    Pages are fetched from `VOV_BASE_URL` (default https://vov.vn). Fails when the spider
+    process fails (see the `scrapy |` lines in the log) or when no article could be fetched
+    at all (site down: the failed URLs are landed); a retry crawls again."""
     with tempfile.TemporaryDirectory(prefix="vov-crawl-") as workdir:
         output = stages.crawl(run["spider"], run["arguments"], Path(workdir), base_url=os.environ.get("VOV_BASE_URL"))
         with db.connect(database_url()) as conn:
