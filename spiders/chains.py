@@ -6,11 +6,14 @@ Every fetched article's related edges are emitted (they travel inside its item),
 at the depth limit included. Each URL is fetched at most once; when a URL turns out to
 be reachable at a smaller depth than the one it was first reached at, its already known
 related links are re-examined instead of fetching anything again. Cycles and self-links
-therefore terminate.
+therefore terminate. A related article the database already holds is not fetched again:
+the chain goes on through its stored related links.
 
 Items (plain dicts, JSON lines in the feed):
 - ``kind="article"``: the fields of ``spiders.vov_page.parse_article`` plus
-  ``requested_url``, ``depth`` and ``fetched_at``.
+  ``requested_url``, ``depth``, ``fetched_at`` and the page's HTTP validators.
+- ``kind="seen"``: a stored article reached without downloading it (known, or answered
+  304 Not Modified): it is unchanged.
 - ``kind="failure"``: a page that could not be fetched, with ``url`` and ``reason``;
   nothing is dropped silently.
 """
@@ -20,9 +23,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import scrapy
+from scrapy import signals
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from spiders import vov_page
+from spiders.known import KnownArticle, KnownArticles
 
 MAX_DEPTH = 5
 
@@ -43,16 +48,28 @@ def failure_reason(failure) -> str:
     return type(failure.value).__name__
 
 
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
 class ArticleChainSpider(scrapy.Spider):
     allowed_domains = ["vov.vn"]
 
     def __init__(self, *args, depth=0, **kwargs):
         super().__init__(*args, **kwargs)
         self.max_depth = parse_depth(depth)
+        self.known = KnownArticles()
         self._depth: dict[str, int] = {}  # best known chain depth of each reached URL
-        self._related: dict[str, list[str]] = {}  # related URLs of each parsed article
+        self._related: dict[str, list[str]] = {}  # related URLs of each parsed (or stored) article
         self._requested: set[str] = set()
         self._held: dict[str, dict] = {}  # fetched but not emitted (outside a discovery window)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.known = KnownArticles(crawler.settings.get("VOV_KNOWN_ARTICLES_DSN"))
+        crawler.signals.connect(spider.known.close, signal=signals.spider_closed)
+        return spider
 
     def reach(self, url: str, depth: int):
         """Reach ``url`` at ``depth``: fetch it once, or re-expand it if now reached closer."""
@@ -60,21 +77,44 @@ class ArticleChainSpider(scrapy.Spider):
             return
         self._depth[url] = depth
         if url in self._related:
-            for child in self._related[url]:
-                yield from self.reach(child, depth + 1)
+            yield from self.reach_all(self._related[url], depth + 1)
         elif url in self._held:
             item = self._held.pop(url)
             yield item
             yield from self.follow_related(item)
         elif url not in self._requested:
-            yield self.article_request(url)
+            known = self.known.get(url) if depth > 0 else None
+            if known is not None:
+                yield from self.seen(known, "stored")
+            else:
+                yield self.article_request(url)
 
-    def article_request(self, url: str, **meta) -> scrapy.Request:
+    def reach_all(self, urls: list[str], depth: int):
+        if depth <= self.max_depth:
+            self.known.lookup(urls)  # one query for the whole block
+        for url in urls:
+            yield from self.reach(url, depth)
+
+    def seen(self, known: KnownArticle, why: str):
+        """A stored article reached without downloading it; its chain goes on from its stored links."""
+        self.crawler.stats.inc_value(f"vov/seen/{why}")
+        self._requested.add(known.url)
+        self._related[known.url] = list(known.related)
+        yield {"kind": "seen", "url": known.url, "reason": why, "depth": self._depth.get(known.url, 0),
+               "fetched_at": now_iso()}
+        if known.url in self._depth:
+            yield from self.reach_all(self._related[known.url], self._depth[known.url] + 1)
+
+    def article_request(self, url: str, known: KnownArticle | None = None, **meta) -> scrapy.Request:
+        """A request for an article; conditional when the database holds it already."""
         self._requested.add(url)
+        if known is not None:
+            meta.update(known=known, handle_httpstatus_list=[304])
         return scrapy.Request(
             url,
             callback=self.parse_article,
             errback=self.article_failed,
+            headers=known.conditional_headers() if known else None,
             meta={"article_url": url, **meta},
             dont_filter=True,  # this spider keeps its own record of what it requested
         )
@@ -88,7 +128,9 @@ class ArticleChainSpider(scrapy.Spider):
             **page,
             "requested_url": url,
             "depth": self._depth.get(url, 0),
-            "fetched_at": datetime.now(UTC).isoformat(),
+            "fetched_at": now_iso(),
+            "http_etag": response.headers.get("ETag", b"").decode("latin-1") or None,
+            "http_last_modified": response.headers.get("Last-Modified", b"").decode("latin-1") or None,
         }
 
     def follow_related(self, item: dict):
@@ -96,10 +138,18 @@ class ArticleChainSpider(scrapy.Spider):
         url = item["requested_url"]
         self._related[url] = [link["url"] for link in item["related"]]
         if url in self._depth:
-            for child in self._related[url]:
-                yield from self.reach(child, self._depth[url] + 1)
+            yield from self.reach_all(self._related[url], self._depth[url] + 1)
 
     def parse_article(self, response):
+        """
+        @url https://vov.vn/the-gioi/my-va-nhat-ban-to-chuc-doi-thoai-ran-de-mo-rong-post1029389.vov
+        @meta {"article_url": "https://vov.vn/the-gioi/my-va-nhat-ban-to-chuc-doi-thoai-ran-de-mo-rong-post1029389.vov"}
+        @returns items 1 1
+        @scrapes url title sapo body published_at related
+        """
+        if response.status == 304:
+            yield from self.seen(response.meta["known"], "not_modified")
+            return
         item = self.article_item(response)
         yield item
         yield from self.follow_related(item)
@@ -109,10 +159,5 @@ class ArticleChainSpider(scrapy.Spider):
         reason = failure_reason(failure)
         self.crawler.stats.inc_value(f"vov/failed/{reason}")
         self.logger.warning("Giving up on %s: %s", request.url, reason)
-        yield {
-            "kind": "failure",
-            "url": request.meta.get("article_url", request.url),
-            "reason": reason,
-            "fetched_at": datetime.now(UTC).isoformat(),
-        }
-
+        yield {"kind": "failure", "url": request.meta.get("article_url", request.url), "reason": reason,
+               "fetched_at": now_iso()}

@@ -13,6 +13,10 @@ SPIDER_MODULES = ["spiders.vov", "spiders.vov_article"]
 VOV_BASE_URL = os.environ.get("VOV_BASE_URL", "https://vov.vn").rstrip("/")
 _MIRROR = VOV_BASE_URL != "https://vov.vn"
 
+# Read-only access to the data database, so articles it already holds are not fetched
+# again (see spiders/known.py). Unset: the crawl knows nothing and fetches everything.
+VOV_KNOWN_ARTICLES_DSN = os.environ.get("VOV_KNOWN_ARTICLES_DSN")
+
 DOWNLOAD_HANDLERS = {
     "http": "spiders.base_url.BaseUrlDownloadHandler",
     "https": "spiders.base_url.BaseUrlDownloadHandler",
@@ -29,6 +33,20 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+
+# process_response runs from the highest number down: RetryAfter waits before Retry (550)
+# retries; BlockPage turns block pages into retries/failures before anything parses them;
+# Interstitial sits between Cookies (700, which stores the cookie) and Redirect (600).
+DOWNLOADER_MIDDLEWARES = {
+    "spiders.retry_after.RetryAfterMiddleware": 560,
+    "spiders.block_pages.BlockPageMiddleware": 570,
+    "spiders.interstitial.InterstitialMiddleware": 650,
+}
+VOV_BLOCK_BACKOFF = 0.5 if _MIRROR else 5.0
+
+# The HTTP cache is for developing selectors only (VOV_HTTPCACHE=1), never for real runs.
+HTTPCACHE_ENABLED = os.environ.get("VOV_HTTPCACHE") == "1"
+HTTPCACHE_DIR = "httpcache"
 
 # Breadth-first order, so related chains are expanded level by level.
 DEPTH_PRIORITY = 1

@@ -1,25 +1,38 @@
-"""``vov``: the articles published in a range of Vietnam-time days, found through the listings.
+"""``vov``: the articles published in a range of Vietnam-time days.
 
-    scrapy crawl vov -a start=2025-12-29 -a end=2025-12-29 [-a depth=0]
+    scrapy crawl vov -a start=2025-12-29 [-a end=2025-12-29] [-a depth=0] [-a via=listings]
 
-The latest-news listing (``/tin-moi-cap-nhat``, zero-based ``?page=N``) is newest first
-and carries no dates, so each listed article is fetched and its publication time decides:
-in the window → emitted (and its related chains followed to ``depth``); outside → not
-emitted. Paging stops after a page whose articles are all older than the window.
+Discovery paths (``via``, comma-separated):
+
+- ``listings`` (default): the latest-news listing ``/tin-moi-cap-nhat`` (zero-based
+  ``?page=N``, newest first, no dates on it). Articles the database already holds are not
+  fetched; the others are, and their publication time decides whether they are in the
+  window. Paging stops after a page that holds only known or out-of-window articles.
+- ``sitemaps``: the monthly sitemaps of the window's months (the index lists a month only
+  after it ends; the current month's file is built by hand). For backfills of any range.
+  A stored article is fetched again only when its ``<lastmod>`` is newer than its last fetch.
+- ``rss``: the latest-news feeds, for the last hours.
+
+Articles in the window are emitted (stored ones as ``seen``) and their related chains
+followed to ``depth``; the others are not emitted.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from email.utils import parsedate_to_datetime
 
 import scrapy
 
 from spiders import vov_page
 from spiders.chains import ArticleChainSpider
-from vov_pipeline.urls import VOV_ORIGIN
+from vov_pipeline.urls import VOV_ORIGIN, canonical_url, is_article_url
 
 LATEST_NEWS = "/tin-moi-cap-nhat"
+SITEMAP_INDEX = "/sitemap.xml"
+RSS_FEEDS = ("/rss/tin-moi-nhat-24h.rss", "/rss/home.rss")
+DISCOVERY_PATHS = ("listings", "sitemaps", "rss")
 
 
 def day_arg(name: str, value: str | None) -> date:
@@ -29,11 +42,28 @@ def day_arg(name: str, value: str | None) -> date:
         raise ValueError(f"{name} must be a Vietnam-time day as YYYY-MM-DD, got {value!r}") from None
 
 
-def published_day(item: dict) -> date | None:
-    """The Vietnam-time day of an article's publication, None when unknown."""
-    if not item.get("published_at"):
+def via_arg(value: str) -> tuple[str, ...]:
+    paths = tuple(p.strip() for p in str(value).split(",") if p.strip())
+    unknown = [p for p in paths if p not in DISCOVERY_PATHS]
+    if unknown or not paths:
+        raise ValueError(f"via must be one or more of {', '.join(DISCOVERY_PATHS)}, got {value!r}")
+    return paths
+
+
+def rfc822_time(text: str | None) -> datetime | None:
+    """The publication time of an RSS item (``Mon, 29 Dec 2025 16:54:00 +0700``)."""
+    try:
+        return parsedate_to_datetime(text.strip()) if text else None
+    except (TypeError, ValueError):
         return None
-    return datetime.fromisoformat(item["published_at"]).astimezone(vov_page.VIETNAM).date()
+
+
+def vietnam_day(moment: datetime | str | None) -> date | None:
+    if not moment:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.astimezone(vov_page.VIETNAM).date()
 
 
 @dataclass
@@ -41,34 +71,56 @@ class ListingPage:
     number: int
     pending: int  # listed articles not yet fetched
     has_next: bool
-    reaches_window: bool  # some article on it is not older than the window (or unknown)
+    reaches_window: bool  # some new article on it is not older than the window (or undated)
     next_requested: bool = False
 
 
 class VovSpider(ArticleChainSpider):
     name = "vov"
 
-    def __init__(self, *args, start=None, end=None, **kwargs):
+    def __init__(self, *args, start=None, end=None, via="listings", **kwargs):
         super().__init__(*args, **kwargs)
         self.first_day = day_arg("start", start)
         self.last_day = day_arg("end", end) if end else self.first_day
         if self.last_day < self.first_day:
             raise ValueError(f"end ({self.last_day}) is before start ({self.first_day})")
-        self._listed: dict[str, ListingPage] = {}
+        self.via = via_arg(via)
+        self._candidates: dict[str, ListingPage | None] = {}  # fetched to learn their date
+
+    def in_window(self, day: date | None) -> bool:
+        return day is not None and self.first_day <= day <= self.last_day
 
     async def start(self):
-        yield self.listing_request(0)
+        if "listings" in self.via:
+            yield self.listing_request(0)
+        if "sitemaps" in self.via:
+            yield scrapy.Request(VOV_ORIGIN + SITEMAP_INDEX, callback=self.parse_sitemap_index,
+                                 errback=self.article_failed)
+        if "rss" in self.via:
+            for feed in RSS_FEEDS:
+                yield scrapy.Request(VOV_ORIGIN + feed, callback=self.parse_feed, errback=self.article_failed)
+
+    # Listings -------------------------------------------------------------------------
 
     def listing_request(self, page: int) -> scrapy.Request:
         url = VOV_ORIGIN + LATEST_NEWS + (f"?page={page}" if page else "")
         return scrapy.Request(url, callback=self.parse_listing, errback=self.article_failed, cb_kwargs={"page": page})
 
     def parse_listing(self, response, page: int):
+        """
+        @url https://vov.vn/tin-moi-cap-nhat
+        @cb_kwargs {"page": 0}
+        @returns requests 1
+        """
         self.crawler.stats.inc_value("vov/listing_pages")
-        urls = [u for u in vov_page.listing_article_urls(response, response.url) if u not in self._requested]
-        listing = ListingPage(page, len(urls), vov_page.has_next_page(response, page), reaches_window=not urls)
-        for url in urls:
-            self._listed[url] = listing
+        links = [u for u in vov_page.listing_article_urls(response, response.url) if u not in self._requested]
+        known = self.known.lookup(links)
+        new = [u for u in links if u not in known]
+        listing = ListingPage(page, len(new), vov_page.has_next_page(response, page), reaches_window=not links)
+        for article in known.values():
+            yield from self.known_candidate(article)
+        for url in new:
+            self._candidates[url] = listing
             yield self.article_request(url)
         yield from self.next_listing_page(listing)
 
@@ -77,29 +129,96 @@ class VovSpider(ArticleChainSpider):
             listing.next_requested = True
             yield self.listing_request(listing.number + 1)
 
+    # Sitemaps and feeds ---------------------------------------------------------------
+
+    def parse_sitemap_index(self, response):
+        """Monthly sitemaps of the window's months, including the current month built by hand."""
+        listed = set(response.xpath("//*[local-name()='sitemap']/*[local-name()='loc']/text()").getall())
+        months = sorted({(d.year, d.month) for d in self.window_days()})
+        for year, month in months:
+            url = f"{VOV_ORIGIN}/sitemaps/{year}/{month}/article.xml"
+            self.crawler.stats.inc_value("vov/sitemaps/listed" if url in listed else "vov/sitemaps/built")
+            yield scrapy.Request(url, callback=self.parse_sitemap, errback=self.article_failed)
+
+    def window_days(self):
+        day = self.first_day
+        while day <= self.last_day:
+            yield day
+            day = date.fromordinal(day.toordinal() + 1)
+
+    def parse_sitemap(self, response):
+        entries = []
+        for node in response.xpath("//*[local-name()='url']"):
+            loc = node.xpath("*[local-name()='loc']/text()").get()
+            lastmod = vov_page.parse_vietnam_time(node.xpath("*[local-name()='lastmod']/text()").get())
+            if loc:
+                entries.append((loc.strip(), lastmod))
+        yield from self.dated_candidates(entries, changed_after_fetch=True)
+
+    def parse_feed(self, response):
+        entries = []
+        for item in response.xpath("//item"):
+            published = rfc822_time(item.xpath("pubDate/text()").get())
+            entries.append((item.xpath("link/text()").get("").strip(), published))
+        yield from self.dated_candidates(entries, changed_after_fetch=False)
+
+    def dated_candidates(self, entries, *, changed_after_fetch: bool):
+        """Candidates from a sitemap (date = lastmod, never before publication) or a feed (date =
+        publication): older than the window → skipped; stored and unchanged → seen; else fetched."""
+        urls = {canonical_url(loc): when for loc, when in entries if is_article_url(canonical_url(loc))}
+        urls = {url: when for url, when in urls.items()
+                if url not in self._requested and (when is None or vietnam_day(when) >= self.first_day)}
+        known = self.known.lookup(urls)
+        for url, when in urls.items():
+            article = known.get(url)
+            changed = (changed_after_fetch and article is not None and when is not None
+                       and (article.fetched_at is None or when > article.fetched_at))
+            if article is not None and not changed:
+                yield from self.known_candidate(article)
+            else:
+                self.crawler.stats.inc_value("vov/candidates/changed" if changed else "vov/candidates/new")
+                self._candidates[url] = None
+                yield self.article_request(url)
+
+    # Window decisions -----------------------------------------------------------------
+
+    def known_candidate(self, article):
+        """A stored article found by discovery: seen if in the window, else nothing to do."""
+        if self.in_window(vietnam_day(article.published_at)):
+            self._depth[article.url] = 0
+            yield from self.seen(article, "stored")
+
     def parse_article(self, response):
-        item = self.article_item(response)
-        url = item["requested_url"]
-        listing = self._listed.pop(url, None)
-        if listing is None:  # reached through a related chain
-            yield item
-            yield from self.follow_related(item)
+        """
+        @url https://vov.vn/the-gioi/my-va-nhat-ban-to-chuc-doi-thoai-ran-de-mo-rong-post1029389.vov
+        @meta {"article_url": "https://vov.vn/the-gioi/my-va-nhat-ban-to-chuc-doi-thoai-ran-de-mo-rong-post1029389.vov"}
+        @returns items 1 1
+        @scrapes url title sapo body published_at related
+        """
+        url = response.meta["article_url"]
+        if url not in self._candidates:  # reached through a related chain
+            yield from super().parse_article(response)
             return
-        day = published_day(item)
-        listing.pending -= 1
-        listing.reaches_window |= day is None or day >= self.first_day
-        if day is None or self.first_day <= day <= self.last_day:
-            yield from self.reach(url, 0)
+        listing = self._candidates.pop(url)
+        item = self.article_item(response)
+        day = vietnam_day(item["published_at"])
+        if listing is not None:
+            listing.pending -= 1
+            listing.reaches_window |= day is None or day >= self.first_day
+        if self.in_window(day) or day is None:  # undated: validation will say why it is refused
+            self._depth[url] = 0
+        if url in self._depth:  # in the window, or also reached through a related chain
             yield item
             yield from self.follow_related(item)
         else:
             self.crawler.stats.inc_value("vov/outside_window")
             self._held[url] = item
-        yield from self.next_listing_page(listing)
+        if listing is not None:
+            yield from self.next_listing_page(listing)
 
     def article_failed(self, failure):
         yield from super().article_failed(failure)
-        listing = self._listed.pop(failure.request.meta.get("article_url"), None)
+        listing = self._candidates.pop(failure.request.meta.get("article_url"), None)
         if listing is not None:
             listing.pending -= 1
             listing.reaches_window = True  # unknown date: keep paging rather than miss articles

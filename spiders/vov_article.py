@@ -1,5 +1,8 @@
 """``vov_article``: given article URLs and their related-news chains to a depth.
 
+The given articles are always requested (conditionally when the database holds them:
+304 Not Modified means unchanged); related articles already stored are not fetched.
+
     scrapy crawl vov_article -a urls=https://vov.vn/...-post1029389.vov[,...] -a depth=1
 """
 
@@ -17,6 +20,8 @@ class VovArticleSpider(ArticleChainSpider):
         self.start_article_urls = requested_article_urls(urls)
 
     async def start(self):
+        # Asked-for articles are always requested, conditionally when already stored.
+        known = self.known.lookup(self.start_article_urls)
         for url in self.start_article_urls:
-            for request in self.reach(url, 0):
-                yield request
+            self._depth[url] = 0
+            yield self.article_request(url, known.get(url))

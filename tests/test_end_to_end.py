@@ -70,6 +70,9 @@ def test_daily_run_is_recorded_in_runs(daily_db, manifest):
     runs = query(daily_db, "select kind, status, data_day::text, articles_new, rejects, failed_requests,"
                            " pages_fetched > 0, finished_at is not null from vov.runs")
     assert runs == [("daily", "success", DAY, expected, 0, 0, True, True)]
+    coverage, sources = query(daily_db, "select field_coverage, field_sources from vov.runs")[0]
+    assert coverage["title"] == coverage["body"] == coverage["published_at"] == 1.0
+    assert sum(sources["body"].values()) == expected
 
 
 def test_running_the_same_day_again_changes_nothing(daily_db, run_dag, manifest):
@@ -81,6 +84,9 @@ def test_running_the_same_day_again_changes_nothing(daily_db, run_dag, manifest)
     expected = sum(1 for a in manifest["articles"] if day_of(a) == DAY)
     assert latest == [(0, 0, expected, "success")]
     assert query(daily_db, "select count(*) from vov.runs") == [(2,)]
+    # Stored articles were recognised from the listing, not downloaded again.
+    (stats,) = query(daily_db, "select crawl_stats from vov.runs order by started_at desc limit 1")[0]
+    assert stats["vov/seen/stored"] == expected
 
 
 def test_on_demand_run_follows_the_related_chain(make_database, run_dag, articles_by_url):

@@ -59,3 +59,14 @@ def test_content_hash_changes_with_text_only():
     assert refine.content_hash(record(body="Đoạn một.\n\nĐoạn hai đã sửa.")) != base
     # Field boundaries matter: moving text between title and lead is a different content.
     assert refine.content_hash(record(title="ab", sapo="c")) != refine.content_hash(record(title="a", sapo="bc"))
+
+
+def test_field_figures_count_coverage_and_sources():
+    articles = [
+        record(author="A", field_sources={"body": "div.text-long", "title": "h1.article-title"}),
+        record(author=None, tags=["x"], field_sources={"body": "trafilatura", "title": "h1.article-title"}),
+    ]
+    coverage, sources = refine.field_figures(articles)
+    assert coverage["body"] == 1.0 and coverage["author"] == 0.5 and coverage["tags"] == 0.5
+    assert sources == {"body": {"div.text-long": 1, "trafilatura": 1}, "title": {"h1.article-title": 2}}
+    assert refine.field_figures([]) == ({}, {})

@@ -101,8 +101,10 @@ def crawl(run: dict) -> dict:
     process fails (see the `scrapy |` lines in the log) or when no article could be fetched
     at all (site down: the failed URLs are landed); a retry crawls again."""
     with tempfile.TemporaryDirectory(prefix="vov-crawl-") as workdir:
-        output = stages.crawl(run["spider"], run["arguments"], Path(workdir), base_url=os.environ.get("VOV_BASE_URL"))
-        with db.connect(database_url()) as conn:
+        url = database_url()
+        output = stages.crawl(run["spider"], run["arguments"], Path(workdir),
+                              base_url=os.environ.get("VOV_BASE_URL"), known_articles_dsn=url)
+        with db.connect(url) as conn:
             landed = stages.land(conn, run["run_id"], output)
     stages.check_crawl(landed)
     return landed

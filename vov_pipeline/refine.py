@@ -56,6 +56,27 @@ def dedupe_within_run(items: Iterable[dict]) -> tuple[list[dict], int]:
     return list(latest.values()), seen - len(latest)
 
 
+# Fields whose presence is counted per run (vov.runs.field_coverage).
+COVERED_FIELDS = ("title", "sapo", "body", "author", "tags", "image_urls", "published_at", "updated_at", "related")
+
+
+def field_figures(articles: Iterable[dict]) -> tuple[dict[str, float], dict[str, dict[str, int]]]:
+    """(coverage, sources) of a run's article items: the share of articles having each field,
+    and per field how many articles got it from each source of the parser's fallback chain."""
+    present = dict.fromkeys(COVERED_FIELDS, 0)
+    sources: dict[str, dict[str, int]] = {}
+    total = 0
+    for article in articles:
+        total += 1
+        for field in COVERED_FIELDS:
+            present[field] += bool(article.get(field))
+        for field, source in (article.get("field_sources") or {}).items():
+            sources.setdefault(field, {})
+            sources[field][source] = sources[field].get(source, 0) + 1
+    coverage = {field: round(count / total, 4) for field, count in present.items()} if total else {}
+    return coverage, sources
+
+
 def validate(record: dict, now: datetime) -> list[str]:
     """Codes of every rule the record breaks; empty when it may be loaded."""
     reasons = []

@@ -16,6 +16,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -48,9 +49,13 @@ def start_run(conn, *, run_id: str, kind: str, dag_run_id: str | None, logical_d
     return run_id
 
 
-def crawl(spider: str, arguments: dict, workdir: Path, *, base_url: str | None = None) -> CrawlOutput:
+def crawl(spider: str, arguments: dict, workdir: Path, *, base_url: str | None = None,
+          known_articles_dsn: str | None = None) -> CrawlOutput:
     """Run ``scrapy crawl <spider>`` in its own process (Twisted's reactor cannot restart, and a
-    crashing crawl must not take the worker down), streaming its log into ours."""
+    crashing crawl must not take the worker down), streaming its log into ours.
+
+    ``known_articles_dsn`` lets the spider skip articles the database already holds; it goes
+    through the environment, never the command line (which is logged)."""
     items_path, stats_path = workdir / "items.jsonl", workdir / "stats.json"
     command = [sys.executable, "-m", "scrapy", "crawl", spider, "-O", f"{items_path}:jsonlines",
                "-s", f"VOV_STATS_FILE={stats_path}"]
@@ -59,6 +64,8 @@ def crawl(spider: str, arguments: dict, workdir: Path, *, base_url: str | None =
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
     if base_url:
         env["VOV_BASE_URL"] = base_url
+    if known_articles_dsn:
+        env["VOV_KNOWN_ARTICLES_DSN"] = known_articles_dsn
     log.info("Running %s", " ".join(command))
     with subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
         tail: list[str] = []
@@ -82,11 +89,10 @@ def read_items(path: Path) -> Iterator[dict]:
 
 def land(conn, run_id: str, output: CrawlOutput) -> dict:
     """Store the crawl's items as landed (replacing an earlier attempt) and its figures in vov.runs."""
-    counts = {"article": 0, "failure": 0}
-    rows = []
-    for seq, item in enumerate(read_items(output.items_path), start=1):
-        counts[item["kind"]] += 1
-        rows.append((run_id, seq, item["kind"], Json(item)))
+    items = list(read_items(output.items_path))
+    rows = [(run_id, seq, item["kind"], Json(item)) for seq, item in enumerate(items, start=1)]
+    counts = Counter(item["kind"] for item in items)
+    coverage, sources = refine.field_figures(item for item in items if item["kind"] == "article")
     with conn.cursor() as cur:
         cur.execute(query("delete_raw_items"), {"run_id": run_id})
         execute_values(cur, query("insert_raw_items"), rows, page_size=500)
@@ -94,15 +100,18 @@ def land(conn, run_id: str, output: CrawlOutput) -> dict:
             "run_id": run_id,
             "pages_fetched": output.stats.get("response_received_count", 0),
             "failed_requests": counts["failure"],
+            "field_coverage": Json(coverage),
+            "field_sources": Json(sources),
+            "crawl_stats": Json(output.stats),
         })
-    return {"articles": counts["article"], "failed_requests": counts["failure"],
+    return {"articles": counts["article"], "seen_unchanged": counts["seen"], "failed_requests": counts["failure"],
             "pages_fetched": output.stats.get("response_received_count", 0)}
 
 
 def check_crawl(landed: dict) -> None:
     """A crawl that fetched no article but failed requests means the site (or the mirror) is
     unreachable: fail loudly, after landing the failures, instead of loading an empty day."""
-    if landed["articles"] == 0 and landed["failed_requests"]:
+    if landed["articles"] == 0 and landed["seen_unchanged"] == 0 and landed["failed_requests"]:
         raise CrawlFailed(f"no article fetched and {landed['failed_requests']} request(s) failed: "
                           "see vov_internal.raw_items for the URLs and reasons")
 
@@ -142,8 +151,12 @@ def load(conn, run_id: str) -> dict:
         cur.execute(query("load_articles"), {"run_id": run_id})
         written = cur.fetchall()
         cur.execute(query("touch_unchanged"), {"run_id": run_id})
+        unchanged = cur.rowcount
+        cur.execute(query("touch_seen"), {"run_id": run_id})
+        unchanged += cur.rowcount
         cur.execute(query("load_versions"), {"run_id": run_id})
         versions = cur.rowcount
+        cur.execute(query("load_fetch_state"), {"run_id": run_id})
         cur.execute(query("delete_stale_related"), {"run_id": run_id})
         cur.execute(query("load_related"), {"run_id": run_id})
         related = cur.rowcount
@@ -151,6 +164,7 @@ def load(conn, run_id: str) -> dict:
             "run_id": run_id,
             "articles_new": sum(1 for _, inserted in written if inserted),
             "articles_updated": sum(1 for _, inserted in written if not inserted),
+            "articles_unchanged": unchanged,
         })
         columns = [c.name for c in cur.description]
         run = dict(zip(columns, cur.fetchone(), strict=True))

@@ -1,10 +1,10 @@
--- The load's own counts, derived from the landed and staged data of the run.
+-- The load's own counts; rejects and duplicates derived from the landed and staged data.
 update vov.runs r
 set status = 'success',
     finished_at = now(),
     articles_new = %(articles_new)s,
     articles_updated = %(articles_updated)s,
-    articles_unchanged = staged.valid - %(articles_new)s - %(articles_updated)s,
+    articles_unchanged = %(articles_unchanged)s,
     rejects = staged.refused,
     duplicates = landed.articles - staged.valid - staged.refused
 from (

@@ -1,0 +1,34 @@
+-- 0002: what each run's crawl saw, so a markup change shows up as numbers in vov.runs
+-- (a field's coverage drops, or its source moves down the fallback chain) before it shows
+-- up as empty columns.
+
+alter table vov.runs add column if not exists field_coverage jsonb not null default '{}';
+alter table vov.runs add column if not exists field_sources jsonb not null default '{}';
+alter table vov.runs add column if not exists crawl_stats jsonb not null default '{}';
+
+comment on column vov.runs.field_coverage is
+  'Share (0..1) of the run''s fetched articles with each field present, e.g. {"body": 1.0, "author": 0.97}.';
+comment on column vov.runs.field_sources is
+  'Per field, how many articles got it from each source of the fallback chain, e.g. {"body": {"div.text-long": 120, "trafilatura": 2}}.';
+comment on column vov.runs.crawl_stats is
+  'Scrapy stats of the run''s crawl (requests, responses by status, retries, interstitials, blocks, ...).';
+
+-- Items a crawl saw without fetching the page again: an article the database already holds
+-- (reached through a listing or a related chain) or one answered 304 Not Modified.
+alter table vov_internal.raw_items drop constraint if exists raw_items_kind_known;
+alter table vov_internal.raw_items add constraint raw_items_kind_known check (kind in ('article', 'failure', 'seen'));
+
+/*
+ * vov_internal.fetch_state: the HTTP validators and fetch time of each stored article, so
+ * that later crawls can ask "changed since?" (If-None-Match / If-Modified-Since) or compare
+ * a sitemap <lastmod> instead of downloading the page again.
+ */
+create table if not exists vov_internal.fetch_state (
+  url           text        not null,
+  etag          text,
+  last_modified text,
+  fetched_at    timestamptz not null,
+  constraint fetch_state_pkey primary key (url),
+  constraint fetch_state_url_fkey foreign key (url) references vov.articles (url) on delete cascade
+);
+comment on table vov_internal.fetch_state is 'Per stored article: ETag, Last-Modified and time of the last fetch that loaded it.';
