@@ -2,8 +2,8 @@
 
 import socket
 from collections import Counter
-from pathlib import Path
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from helpers import query

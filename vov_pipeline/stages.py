@@ -15,8 +15,8 @@ import logging
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
