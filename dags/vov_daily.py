@@ -8,7 +8,10 @@ schema of the data database (connection `vov_postgres`, else `VOV_DATABASE_URL`)
 
 * Scheduled run: the data interval is the Vietnam day; it starts when that day ends.
 * `airflow dags test vov_daily 2025-12-29` ingests 2025-12-29 (Vietnam time).
-* Params: `day` (YYYY-MM-DD, overrides the date), `depth` (related chains to follow, 0 = links only).
+* Params: `day` (YYYY-MM-DD, overrides the date), `depth` (related chains to follow, 0 = links only),
+  `via` (discovery paths; `sitemaps` alone for an old day).
+* Articles the database already holds are not downloaded again; stored articles whose sitemap
+  `lastmod` is newer than their last fetch are, and become new versions.
 
 Running a day again changes nothing but `last_seen_at` and adds a `vov.runs` row.
 Each run's figures: `select * from vov.runs order by started_at desc limit 5;`
@@ -43,6 +46,9 @@ from vov_pipeline.airflow_tasks import crawl, dedupe, load, mark_run_failed, sta
                      description="Vietnam-time day to ingest (YYYY-MM-DD); empty: the run's logical date."),
         "depth": Param(0, type="integer", minimum=0, maximum=3,
                        description="Related-news levels to fetch beyond the day's articles (0: record links only)."),
+        "via": Param("listings,sitemaps", type="string",
+                     pattern="^(listings|sitemaps|rss)(,(listings|sitemaps|rss))*$",
+                     description="Discovery: listings (new articles), sitemaps (changed ones; backfills), rss."),
     },
     doc_md=__doc__,
 )

@@ -13,8 +13,9 @@ Discovery paths (``via``, comma-separated):
   A stored article is fetched again only when its ``<lastmod>`` is newer than its last fetch.
 - ``rss``: the latest-news feeds, for the last hours.
 
-Articles in the window are emitted (stored ones as ``seen``) and their related chains
-followed to ``depth``; the others are not emitted.
+Articles in the window are emitted (stored ones as ``seen``), and so are stored articles
+that changed since their last fetch (whatever their date: they become new versions); their
+related chains are followed to ``depth``. Other articles are not emitted.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ class VovSpider(ArticleChainSpider):
             raise ValueError(f"end ({self.last_day}) is before start ({self.first_day})")
         self.via = via_arg(via)
         self._candidates: dict[str, ListingPage | None] = {}  # fetched to learn their date
+        self._changed: set[str] = set()  # stored articles whose sitemap lastmod is newer than their fetch
 
     def in_window(self, day: date | None) -> bool:
         return day is not None and self.first_day <= day <= self.last_day
@@ -178,6 +180,8 @@ class VovSpider(ArticleChainSpider):
             else:
                 self.crawler.stats.inc_value("vov/candidates/changed" if changed else "vov/candidates/new")
                 self._candidates[url] = None
+                if changed:
+                    self._changed.add(url)
                 yield self.article_request(url)
 
     # Window decisions -----------------------------------------------------------------
@@ -205,7 +209,9 @@ class VovSpider(ArticleChainSpider):
         if listing is not None:
             listing.pending -= 1
             listing.reaches_window |= day is None or day >= self.first_day
-        if self.in_window(day) or day is None:  # undated: validation will say why it is refused
+        # In the window, or a stored article that changed (a new version, whatever its date);
+        # undated ones too: validation will say why they are refused.
+        if self.in_window(day) or day is None or url in self._changed:
             self._depth[url] = 0
         if url in self._depth:  # in the window, or also reached through a related chain
             yield item

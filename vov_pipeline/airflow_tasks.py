@@ -65,8 +65,9 @@ def start_daily_run() -> dict:
     context = get_current_context()
     day = vietnam_day(context)
     depth = int(context["params"].get("depth") or 0)
+    via = context["params"].get("via") or "listings,sitemaps"
     db.migrate(database_url())
-    arguments = {"start": day.isoformat(), "end": day.isoformat(), "depth": depth}
+    arguments = {"start": day.isoformat(), "end": day.isoformat(), "depth": depth, "via": via}
     run_id = _begin(context, "daily", arguments, data_day=day)
     return {"run_id": run_id, "spider": "vov", "arguments": arguments}
 
