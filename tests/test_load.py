@@ -30,15 +30,7 @@ def run_pipeline(url, items, tmp_path, run_number=[0]):  # noqa: B006 - a counte
     path = tmp_path / f"{run_id}.jsonl"
     path.write_text("\n".join(json.dumps(item, ensure_ascii=False) for item in items))
     output = stages.CrawlOutput(path, {"response_received_count": len(items)})
-    with db.connect(url) as conn:
-        stages.start_run(conn, run_id=run_id, kind="on_demand", dag_run_id=None, logical_date=None,
-                         data_day=None, params={})
-    for stage in (lambda c: stages.land(c, run_id, output), lambda c: stages.dedupe(c, run_id),
-                  lambda c: stages.validate(c, run_id, now=datetime(2026, 1, 1, tzinfo=UTC))):
-        with db.connect(url) as conn:
-            stage(conn)
-    with db.connect(url) as conn:
-        return stages.load(conn, run_id)
+    return stages.ingest(url, run_id, output, now=datetime(2026, 1, 1, tzinfo=UTC))
 
 
 def snapshot(url):

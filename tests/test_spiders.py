@@ -165,7 +165,7 @@ def test_stored_articles_are_not_fetched_again(mirror, tmp_path, manifest, make_
     url = make_database()
     first = stages.crawl("vov", {"start": "2025-12-28", "end": "2025-12-30"}, tmp_path / "first",
                          base_url=mirror.base_url)
-    load_output(url, "first", first)
+    stages.ingest(url, "first", first)
     day = "2025-12-29"
     missing = sorted(day_articles(manifest, day))[:3]  # as if published since the last run
     with db.connect(url) as conn, conn.cursor() as cur:
@@ -191,7 +191,7 @@ def test_a_stored_related_target_is_not_fetched_but_its_chain_goes_on(mirror, tm
     seed_related = [link["url"] for link in articles_by_url[SEED]["related"]]
     first = stages.crawl("vov_article", {"urls": ",".join(seed_related), "depth": 0}, tmp_path / "first",
                          base_url=mirror.base_url)
-    load_output(url, "first", first)
+    stages.ingest(url, "first", first)
     before = mirror.counts()
     again = stages.crawl("vov_article", {"urls": SEED, "depth": 2}, tmp_path / "again",
                          base_url=mirror.base_url, known_articles_dsn=url)
@@ -203,12 +203,3 @@ def test_a_stored_related_target_is_not_fetched_but_its_chain_goes_on(mirror, tm
     expected = chain_closure(articles_by_url, [SEED], 2) - set(seed_related)
     assert {i["url"] for i in items if i["kind"] == "article"} == expected
 
-
-def load_output(url, run_id, output):
-    with db.connect(url) as conn:
-        stages.start_run(conn, run_id=run_id, kind="on_demand", dag_run_id=None, logical_date=None,
-                         data_day=None, params={})
-        stages.land(conn, run_id, output)
-        stages.dedupe(conn, run_id)
-        stages.validate(conn, run_id)
-        stages.load(conn, run_id)

@@ -174,3 +174,23 @@ def load(conn, run_id: str) -> dict:
 def fail_run(conn, run_id: str) -> None:
     with conn.cursor() as cur:
         cur.execute(query("fail_run"), {"run_id": run_id})
+
+
+def ingest(url: str, run_id: str, output: CrawlOutput, *, kind: str = "on_demand", params: dict | None = None,
+           now: datetime | None = None) -> dict:
+    """Every stage after the crawl, each in its own transaction as the DAG's tasks run them.
+
+    For tests and benchmarks that crawl directly; returns the load's summary."""
+    from vov_pipeline.db import connect
+
+    with connect(url) as conn:
+        start_run(conn, run_id=run_id, kind=kind, dag_run_id=None, logical_date=None, data_day=None,
+                  params=params or {})
+    with connect(url) as conn:
+        land(conn, run_id, output)
+    with connect(url) as conn:
+        dedupe(conn, run_id)
+    with connect(url) as conn:
+        validate(conn, run_id, now)
+    with connect(url) as conn:
+        return load(conn, run_id)
