@@ -9,74 +9,33 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
-import psycopg2
 import pytest
 
 from mirror.server import MirrorServer
-from vov_pipeline import db
-from vov_pipeline.localdb import LocalPostgres
+from vov_pipeline.localdb import ScratchDatabases, postgres_server
 
 REPO = Path(__file__).resolve().parent.parent
 MIRROR_SITE = REPO / "mirror" / "site"
 BIN = Path(sys.executable).parent
 
 
-def _answers(url: str) -> bool:
-    try:
-        psycopg2.connect(url, connect_timeout=3).close()
-    except psycopg2.OperationalError:
-        return False
-    return True
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def postgres_admin_url(tmp_path_factory):
     url = os.environ.get("VOV_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-    if _answers(url):
-        yield url
-        return
-    cluster = LocalPostgres(tmp_path_factory.mktemp("postgres"), port=_free_port())
-    cluster.start()
-    yield cluster.url.rsplit("/", 1)[0] + "/postgres"
-    cluster.stop()
-    shutil.rmtree(cluster.directory, ignore_errors=True)
+    with postgres_server(url, tmp_path_factory.mktemp("postgres")) as admin_url:
+        yield admin_url
 
 
 @pytest.fixture(scope="session")
 def make_database(postgres_admin_url):
     """Factory: a new empty database (migrated unless told otherwise); all dropped at the end."""
-    created = []
-    admin = psycopg2.connect(postgres_admin_url)
-    admin.autocommit = True
-
-    def make(migrated: bool = True) -> str:
-        name = f"vov_test_{uuid.uuid4().hex[:10]}"
-        with admin.cursor() as cur:
-            cur.execute(f'create database "{name}"')  # noqa: S608 - generated name
-        created.append(name)
-        url = postgres_admin_url.rsplit("/", 1)[0] + "/" + name
-        if migrated:
-            db.migrate(url)
-        return url
-
-    yield make
-    with admin.cursor() as cur:
-        for name in created:
-            cur.execute(f'drop database if exists "{name}" with (force)')  # noqa: S608 - generated name
-    admin.close()
+    databases = ScratchDatabases(postgres_admin_url)
+    yield databases.create
+    databases.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,8 @@
 """The embedded default database: a private PostgreSQL cluster under the repository.
 
-Used by ``make demo`` when ``VOV_DATABASE_URL`` is not set, and by the tests on a machine
-without a server at 127.0.0.1:5432. ``initdb`` and ``pg_ctl`` refuse to run as root, so
+Used by ``make demo`` when ``VOV_DATABASE_URL`` is not set, and by the tests and
+benchmarks (through ``postgres_server`` and ``ScratchDatabases``) on a machine without a
+server at 127.0.0.1:5432. ``initdb`` and ``pg_ctl`` refuse to run as root, so
 as root the cluster is owned by and run as the ``postgres`` system user.
 """
 
@@ -13,6 +14,9 @@ import os
 import pwd
 import shutil
 import subprocess
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -125,3 +129,66 @@ class LocalPostgres:
             return False
         self._run("pg_ctl", "stop", "-w", "-m", "fast", "-D", str(self.data))
         return True
+
+
+def _answers(url: str) -> bool:
+    import psycopg2
+
+    try:
+        psycopg2.connect(url, connect_timeout=3).close()
+    except psycopg2.OperationalError:
+        return False
+    return True
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def postgres_server(admin_url: str, scratch: Path) -> Iterator[str]:
+    """An admin URL of a server: ``admin_url`` if it answers, else a throw-away cluster in ``scratch``."""
+    if _answers(admin_url):
+        yield admin_url
+        return
+    cluster = LocalPostgres(scratch, port=_free_port())
+    cluster.start()
+    try:
+        yield cluster.url.rsplit("/", 1)[0] + "/postgres"
+    finally:
+        cluster.stop()
+        shutil.rmtree(cluster.directory, ignore_errors=True)
+
+
+class ScratchDatabases:
+    """Creates fresh databases on a server (migrated on request) and drops them all at close()."""
+
+    def __init__(self, admin_url: str):
+        import psycopg2
+
+        self.admin_url = admin_url
+        self.created: list[str] = []
+        self._admin = psycopg2.connect(admin_url)
+        self._admin.autocommit = True  # create/drop database cannot run in a transaction
+
+    def create(self, migrated: bool = True) -> str:
+        from vov_pipeline import db
+
+        name = f"vov_scratch_{uuid.uuid4().hex[:10]}"
+        with self._admin.cursor() as cur:
+            cur.execute(f'create database "{name}"')  # noqa: S608 - a generated name
+        self.created.append(name)
+        url = self.admin_url.rsplit("/", 1)[0] + "/" + name
+        if migrated:
+            db.migrate(url)
+        return url
+
+    def close(self) -> None:
+        with self._admin.cursor() as cur:
+            for name in self.created:
+                cur.execute(f'drop database if exists "{name}" with (force)')  # noqa: S608 - a generated name
+        self._admin.close()
