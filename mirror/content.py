@@ -5,13 +5,14 @@ Rendering (markup, its variations) lives in render.py; nothing here depends on m
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 from random import Random
 
 from mirror import fixtures, textgen
 
 VN_TZ = timezone(timedelta(hours=7))
+FIXED_LEGACY_ID = "870073"  # the fixed legacy article's id; a fixed current article has "post870073"
 SITE = "https://vov.vn"
 MEDIA = "https://media.vov.vn"
 
@@ -97,9 +98,10 @@ class _Builder:
                 self.titles.add(title)
                 return title
 
-    def unique_time(self, day: date) -> datetime:
+    def unique_time(self, day: date, first_hour: int = 5, end_hour: int = 23) -> datetime:
+        """A time on `day` from first_hour:00 to before end_hour:00 that no other article has."""
         while True:
-            seconds = self.rng.randint(5 * 3600, 23 * 3600 - 1)
+            seconds = self.rng.randint(first_hour * 3600, end_hour * 3600 - 1)
             when = vn_time(day, seconds // 3600, seconds // 60 % 60, seconds % 60)
             if when not in self.times:
                 self.times.add(when)
@@ -168,15 +170,15 @@ def _fixed_articles(b: _Builder) -> list[Article]:
     out.append(b.article("edge-next-day", "the-thao", vn_time(date(2025, 12, 30), 0, 1), subsection="bong-da"))
     out.append(b.article("edge-early", "chinh-tri", vn_time(date(2025, 12, 25), 0, 0), subsection=""))
     out.append(b.article("legacy", "xa-hoi", vn_time(date(2025, 12, 27), 8, 15), subsection="",
-                         vov_id="870073", layout="legacy"))
+                         vov_id=FIXED_LEGACY_ID, layout="legacy"))
     out.append(b.article("post-870073", "kinh-te", vn_time(date(2025, 12, 26), 11, 5), subsection="",
-                         vov_id="post870073"))
+                         vov_id="post" + FIXED_LEGACY_ID))
     for art in out:
         art.roles.append(art.key)
     return out
 
 
-FIXED_IDS = {fx.vov_id for fx in (fixtures.SEED, *fixtures.SEED_RELATED)} | {"post870073"}
+FIXED_IDS = {fx.vov_id for fx in (fixtures.SEED, *fixtures.SEED_RELATED)} | {"post" + FIXED_LEGACY_ID}
 
 
 def _assign_post_ids(rng: Random, generated: list[Article]) -> None:
@@ -233,17 +235,21 @@ def _special_cases(rng: Random, generated: list[Article], by_key: dict[str, Arti
     return chosen
 
 
-def build_articles(seed: int, *, days: int, per_day: int, end_day: date, fixed: bool = True) -> list[Article]:
-    """All articles of the mirror, newest first."""
+def build_articles(seed: int, *, days: int, per_day: int, end_day: date, fixed: bool = True,
+                   legacy_share: float = 0.0) -> list[Article]:
+    """All articles of the base mirror, newest first.
+
+    legacy_share: that fraction (rounded down) of the generated articles is served in the pre-2021 layout
+    under a legacy URL. It draws from its own random generator, so a share that rounds to zero leaves
+    every other article exactly as without it.
+    """
     rng = Random(seed)  # noqa: S311 - test data, not cryptography
     b = _Builder(rng)
     fixed_articles = _fixed_articles(b) if fixed else []
     generated = []
     for day in range_days(days, end_day):
         for n in range(per_day):
-            section = rng.choices([s for s, _ in textgen.ARTICLE_SECTIONS],
-                                  weights=[w for _, w in textgen.ARTICLE_SECTIONS])[0]
-            generated.append(b.article(f"{day.isoformat()}-{n:04d}", section, b.unique_time(day)))
+            generated.append(b.article(f"{day.isoformat()}-{n:04d}", _pick_section(rng), b.unique_time(day)))
     everyone = fixed_articles + generated
     _assign_post_ids(rng, everyone)
     for art in everyone:
@@ -251,7 +257,80 @@ def build_articles(seed: int, *, days: int, per_day: int, end_day: date, fixed: 
             art.related = _pick_related(rng, art, everyone)
     if fixed:
         _special_cases(rng, generated, {a.key: a for a in fixed_articles})
-    return sorted(everyone, key=lambda a: a.published, reverse=True)
+    _make_legacy(Random(f"{seed}:legacy"), generated, int(len(generated) * legacy_share))  # noqa: S311
+    return newest_first(everyone)
+
+
+def newest_first(articles: list[Article]) -> list[Article]:
+    return sorted(articles, key=lambda a: a.published, reverse=True)
+
+
+def _pick_section(rng: Random) -> str:
+    return rng.choices([s for s, _ in textgen.ARTICLE_SECTIONS], weights=[w for _, w in textgen.ARTICLE_SECTIONS])[0]
+
+
+def _make_legacy(rng: Random, generated: list[Article], count: int) -> None:
+    """Turns `count` generated articles without a special role into legacy pages (numeric ids, which
+    overlap in value with post ids as on the real site)."""
+    plain = [a for a in generated if not a.roles]
+    count = min(count, len(plain))
+    ids = [n for n in rng.sample(range(600_000, 1_000_000), count + 1) if str(n) != FIXED_LEGACY_ID][:count]
+    for art, node in zip(rng.sample(plain, count), ids, strict=True):
+        art.vov_id, art.layout, art.follow_line = str(node), "legacy", False
+
+
+# ------------------------------------------------------------------ what a later run of the site adds
+
+
+def add_new_articles(seed: int, base: list[Article], count: int, day: date) -> list[Article]:
+    """`count` articles published on `day` between 06:00 and 11:59 Vietnam time (after every base article),
+    with post ids above the base's and related links to earlier articles.
+
+    They come from their own random generator and nothing in `base` is changed, so the base articles'
+    pages stay byte-identical: what a crawl sees when it comes back the next morning.
+    """
+    rng = Random(f"{seed}:new")  # noqa: S311 - test data, not cryptography
+    b = _Builder(rng)
+    b.titles.update(a.title for a in base)
+    b.times.update(a.published for a in base)
+    fresh = []
+    for n in range(count):
+        fresh.append(b.article(f"new-{day.isoformat()}-{n:04d}", _pick_section(rng), b.unique_time(day, 6, 12)))
+    node = max((int(a.node_id) for a in base if a.vov_id.startswith("post")), default=1_012_000)
+    pool = list(base)
+    for art in sorted(fresh, key=lambda a: a.published):
+        node += rng.randint(1, 40)
+        art.vov_id = f"post{node}"
+        art.related = _pick_related(rng, art, pool)
+        pool.append(art)
+    return newest_first(fresh)
+
+
+REVISED_TITLES = ("{title}: diễn biến mới", "Cập nhật: {title}", "{title} (cập nhật)")
+
+
+def revise_articles(seed: int, base: list[Article], count: int, before: date, day: date) -> dict[str, Article]:
+    """Edited copies (title and body, `updated` on `day`) of `count` base articles published before
+    `before` that play no special role; returns article key -> edited copy.
+
+    The originals are not changed: other pages keep showing the title they were rendered with (a
+    related block or a sidebar is a cached copy on the real site too), so only the edited pages differ.
+    """
+    rng = Random(f"{seed}:modified")  # noqa: S311 - test data, not cryptography
+    older = [a for a in base if not a.roles and a.published.date() < before]
+    if count > len(older):
+        raise ValueError(f"only {len(older)} articles can be modified, not {count}")
+    edits = {}
+    for art in rng.sample(older, count):
+        when = vn_time(day, rng.randint(7, 11), rng.randrange(60), rng.randrange(60))
+        note = f"Cập nhật lúc {when:%H:%M} ngày {when:%d/%m/%Y}: " + textgen.sentence(rng, art.section)
+        edits[art.key] = replace(
+            art,
+            title=rng.choice(REVISED_TITLES).format(title=art.title),
+            paragraphs=[*art.paragraphs, note],
+            updated=when,
+        )
+    return edits
 
 
 def range_days(days: int, end_day: date) -> list[date]:

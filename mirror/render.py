@@ -25,12 +25,22 @@ HREF_WEIGHTS = (35, 30, 7, 7, 7, 7, 7)
 
 @dataclass
 class SiteContext:
+    """What every page may draw from.
+
+    chrome: the articles the sidebars ("Tin mới nhất", "Đọc nhiều") are built from; by default the
+    articles themselves. generate() passes the base run's articles, so that articles added or edited by a
+    later run of the site change the listings and feeds but not the pages of the other articles.
+    """
+
     seed: int
-    articles: list[Article]  # newest first
+    articles: list[Article]  # newest first, as listings, feeds and sitemaps show them
+    chrome: list[Article] = None  # type: ignore[assignment] - set in __post_init__
     latest: list[Article] = field(init=False)
 
     def __post_init__(self):
-        self.latest = self.articles[:6]
+        if self.chrome is None:
+            self.chrome = self.articles
+        self.latest = self.chrome[:6]
 
     def rng(self, path: str) -> Random:
         return Random(f"{self.seed}:{path}")  # noqa: S311 - test data, not cryptography
@@ -141,7 +151,7 @@ def sidebar_item(rng: Random, art: Article) -> str:
 
 def sidebar(ctx: SiteContext, rng: Random) -> str:
     latest = "\n".join(sidebar_item(rng, a) for a in ctx.latest)
-    popular = "\n".join(sidebar_item(rng, a) for a in rng.sample(ctx.articles, min(4, len(ctx.articles))))
+    popular = "\n".join(sidebar_item(rng, a) for a in rng.sample(ctx.chrome, min(4, len(ctx.chrome))))
     return (
         '    <div id="div-gpt-ad-right-1" class="ads ads-right mb-3"></div>\n'
         f'    <section class="block-latest"><h3 class="block-title"><a href="/tin-moi-cap-nhat">Tin mới nhất</a>'
@@ -453,7 +463,7 @@ def legacy_page(ctx: SiteContext, rng: Random, art: Article) -> str:
 {relates}
   </section>
 </article>"""
-    head = "\n".join([
+    head = "\n".join(line for line in [
         '<meta charset="utf-8">',
         f"<title>{esc(art.title)} | VOV.VN</title>",
         f'<meta name="description" content="{esc(art.sapo)}">',
@@ -463,8 +473,9 @@ def legacy_page(ctx: SiteContext, rng: Random, art: Article) -> str:
         f'<meta property="og:title" content="{esc(art.title)}">',
         f'<meta property="og:image" content="{art.og_image}">' if art.og_image else "",
         f'<meta property="article:published_time" content="{art.published.isoformat()}">',
-    ])
-    return page(ctx, rng, path=art.path, head=head.replace("\n\n", "\n"), main=main,
+        f'<meta property="article:modified_time" content="{art.updated.isoformat()}">' if art.updated else "",
+    ] if line)
+    return page(ctx, rng, path=art.path, head=head, main=main,
                 body_class="legacy cms-page", page_type="article", section=art.section, nid=art.node_id)
 
 
@@ -578,11 +589,11 @@ def rss_feed(path: str, title: str, items: list[Article]) -> str:
     return templates.RSS.substitute(title=xml(title), description=xml(title), build_date=build, path=path, items=rows)
 
 
-def sitemap_index(months: list[tuple[int, int, str]]) -> str:
-    entries = "\n".join(
-        f"  <sitemap>\n    <loc>{SITE}/sitemaps/{y}/{m}/article.xml</loc>\n"
-        f"    <lastmod>{lastmod}</lastmod>\n  </sitemap>"
-        for y, m, lastmod in months
+def sitemap_index(months: list[tuple[str, str]]) -> str:
+    """months: (path of a monthly file, its lastmod)."""
+    entries = "".join(
+        f"  <sitemap>\n    <loc>{SITE}{path}</loc>\n    <lastmod>{lastmod}</lastmod>\n  </sitemap>\n"
+        for path, lastmod in months
     )
     return templates.SITEMAP_INDEX.substitute(entries=entries)
 

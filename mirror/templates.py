@@ -268,8 +268,7 @@ RSS_ITEM = Template("""    <item>
 
 SITEMAP_INDEX = Template("""<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
-$entries
-</sitemapindex>
+$entries</sitemapindex>
 """)
 
 URLSET = Template("""<?xml version="1.0" encoding="UTF-8"?>
@@ -284,3 +283,72 @@ Disallow: /search
 
 Sitemap: https://vov.vn/sitemap.xml
 """
+
+# ------------------------------------------------------------------------------ server-only pages
+
+# The interstitial's second step ($url: a JSON string literal). Small, as the crawlers report (< 5 KB).
+INTERSTITIAL = Template("""<!DOCTYPE html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="robots" content="noindex, nofollow">
+<title>VOV.VN</title>
+</head>
+<body>
+<noscript>Vui lòng bật JavaScript để tiếp tục truy cập VOV.VN.</noscript>
+<script type="text/javascript">window.location.href=$url;</script>
+</body>
+</html>
+""")
+
+# A Cloudflare block page ($ray: the request's Ray ID).
+BLOCK_PAGE = Template("""<!DOCTYPE html>
+<!--[if lt IE 7]> <html class="no-js ie6 oldie" lang="en-US"> <![endif]-->
+<!--[if gt IE 8]><!--> <html class="no-js" lang="en-US"> <!--<![endif]-->
+<head>
+<title>Attention Required! | Cloudflare</title>
+<meta charset="UTF-8" />
+<meta http-equiv="Content-Type" content="text/html; charset=UTF-8" />
+<meta http-equiv="X-UA-Compatible" content="IE=Edge" />
+<meta name="robots" content="noindex, nofollow" />
+<meta name="viewport" content="width=device-width,initial-scale=1" />
+<link rel="stylesheet" id="cf_styles-css" href="/cdn-cgi/styles/cf.errors.css" />
+</head>
+<body>
+  <div id="cf-wrapper">
+    <div class="cf-alert cf-alert-error cf-cookie-error" id="cookie-alert" data-translate="enable_cookies">Please enable cookies.</div>
+    <div id="cf-error-details" class="cf-error-details-wrapper">
+      <div class="cf-wrapper cf-header cf-error-overview">
+        <h1 data-translate="block_headline">Sorry, you have been blocked</h1>
+        <h2 class="cf-subheadline"><span data-translate="unable_to_access">You are unable to access</span> vov.vn</h2>
+      </div>
+      <div class="cf-section cf-wrapper">
+        <div class="cf-columns two">
+          <div class="cf-column">
+            <h2 data-translate="blocked_why_headline">Why have I been blocked?</h2>
+            <p data-translate="blocked_why_detail">This website is using a security service to protect itself from online attacks. The action you just performed triggered the security solution. There are several actions that could trigger this block including submitting a certain word or phrase, a SQL command or malformed data.</p>
+          </div>
+          <div class="cf-column">
+            <h2 data-translate="blocked_resolve_headline">What can I do to resolve this?</h2>
+            <p data-translate="blocked_resolve_detail">You can email the site owner to let them know you were blocked. Please include what you were doing when this page came up and the Cloudflare Ray ID found at the bottom of this page.</p>
+          </div>
+        </div>
+      </div>
+      <div class="cf-error-footer cf-wrapper w-240 lg:w-full py-10 sm:py-4 sm:px-8 mx-auto text-center sm:text-left border-solid border-0 border-t border-gray-300">
+        <p class="text-13">
+          <span class="cf-footer-item sm:block sm:mb-1">Cloudflare Ray ID: <strong class="font-semibold">$ray</strong></span>
+          <span class="cf-footer-separator sm:hidden">&bull;</span>
+          <span class="cf-footer-item sm:block sm:mb-1">Performance &amp; security by <a rel="noopener noreferrer" href="https://www.cloudflare.com/5xx-error-landing" target="_blank">Cloudflare</a></span>
+        </p>
+      </div>
+    </div>
+  </div>
+</body>
+</html>
+""")
+
+# Plain error pages of the origin ($status, $reason).
+ERROR_PAGE = Template("""<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><title>$status $reason | VOV.VN</title></head>
+<body><h1>$reason</h1><p>The website encountered an unexpected error. Please try again later.</p></body></html>
+""")

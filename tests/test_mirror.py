@@ -1,18 +1,29 @@
 # ruff: noqa: S101 - pytest asserts
 """The static VOV mirror: the committed site matches its generator, the server maps URLs to it, and the
-manifest (the ground truth other tests rely on) agrees with what the pages show.
+manifest (the ground truth other tests rely on) agrees with what the pages show. Then the large and
+evolving mirrors (new and edited articles), and the server's conditional requests, interstitial and faults.
 
 The reference extraction below reads pages with the selectors of shared/VOV_SITE.md. It checks the
 generator, and is deliberately independent of the project's own parsers.
 """
 
+import hashlib
 import http.client
 import json
 import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import types
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta
-from email.utils import parsedate_to_datetime
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+from http.cookiejar import CookieJar
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -20,7 +31,11 @@ import pytest
 from parsel import Selector
 
 from mirror import fixtures
+from mirror.faults import Fault
 from mirror.generate import generate
+from mirror.generate import main as generate_main
+from mirror.interstitial import Interstitial
+from mirror.selection import page_key
 from mirror.server import MirrorServer
 
 SITE = Path(__file__).resolve().parents[1] / "mirror" / "site"
@@ -60,12 +75,22 @@ def canonical(href: str, base: str = "https://vov.vn/") -> str:
     return f"https://{parts.hostname.removeprefix('www.')}{parts.path}"
 
 
-def page_file(url_or_path: str) -> Path:
-    return SITE / urlsplit(url_or_path).path.lstrip("/")
+def page_file(url_or_path: str, root: Path = SITE) -> Path:
+    return root / urlsplit(url_or_path).path.lstrip("/")
 
 
-def read(url_or_path: str) -> Selector:
-    return Selector(text=page_file(url_or_path).read_text(encoding="utf-8"))
+def read(url_or_path: str, root: Path = SITE) -> Selector:
+    return Selector(text=page_file(url_or_path, root).read_text(encoding="utf-8"))
+
+
+def listed_urls(sel: Selector) -> list[str]:
+    """The canonical article URLs of a listing page, in page order."""
+    items = sel.css("div.views-element-container div.taxonomy-content, div.views-content div.taxonomy-content")
+    return [canonical(i.css("a.vovvn-title::attr(href)").get()) for i in items]
+
+
+def listing_file(path: str, n: int, root: Path = SITE) -> Path:
+    return root / path.lstrip("/") / ("index.html" if n == 0 else f"page-{n}.html")
 
 
 def text_of(node) -> str:
@@ -252,6 +277,7 @@ def test_manifest_shape(manifest):
     for a in articles:
         per_day.setdefault(a["published_at"][:10], []).append(a)
     assert all(6 <= len(per_day[d]) <= 12 for d in manifest["days"])
+    assert manifest["new"] == [] and manifest["modified"] == []
 
 
 def test_seed_article(by_role):
@@ -355,10 +381,9 @@ def test_listing_pages_link_the_manifest_articles_newest_first(manifest):
         assert n_pages == -(-len(members) // per_page)
         for n in range(n_pages):
             sel = read(f"{path}/index.html" if n == 0 else f"{path}/page-{n}.html")
-            items = sel.css("div.views-element-container div.taxonomy-content, div.views-content div.taxonomy-content")
-            linked = [canonical(i.css("a.vovvn-title::attr(href)").get()) for i in items]
-            assert linked == members[n * per_page : (n + 1) * per_page], (path, n)
-            assert all(not h.startswith("http") for h in items.css("a.vovvn-title::attr(href)").getall())
+            assert listed_urls(sel) == members[n * per_page : (n + 1) * per_page], (path, n)
+            hrefs = sel.css("div.taxonomy-content a.vovvn-title::attr(href)").getall()
+            assert all(not h.startswith("http") for h in hrefs)
             if n_pages > 1:
                 assert sel.css("ul.pagination li.active a.page-link::text").get() == str(n + 1)
                 next_links = sel.css('ul.pagination a.page-link[rel="next"]::attr(href)').getall()
@@ -379,10 +404,12 @@ def test_feeds_and_sitemaps(manifest):
     assert day.xpath("//item/link/text()").getall() == [
         a["url"] for a in articles if datetime.fromisoformat(a["published_at"]) > newest - timedelta(hours=24)]
 
+    # The index lists ended months only: the bundled site's one month (December 2025) has not ended.
     index = Selector(text=(SITE / "sitemap.xml").read_text(encoding="utf-8"), type="xml")
     index.remove_namespaces()
     assert index.xpath("/sitemapindex/sitemap/loc/text()").getall() == [
-        "https://vov.vn" + p for p in manifest["sitemaps"]]
+        "https://vov.vn" + p for p in manifest["sitemap_index"]] == []
+    assert manifest["sitemaps"] == ["/sitemaps/2025/12/article.xml"]
     listed = []
     for path in manifest["sitemaps"]:
         month = Selector(text=(SITE / path.lstrip("/")).read_text(encoding="utf-8"), type="xml")
@@ -399,3 +426,452 @@ def test_no_page_links_to_the_local_server():
         if path.is_file() and path.suffix in {".vov", ".html", ".rss", ".xml", ".txt"}:
             text = path.read_text(encoding="utf-8")
             assert "127.0.0.1" not in text and "localhost" not in text, path
+
+
+# ------------------------------------------------------------------------- large and evolving mirrors
+
+BIG = {"days": 30, "per_day": 70}  # 2,110 articles with the fixed ones, 30 days (2025-11-30..12-29)
+
+
+def digests(root: Path) -> dict[str, str]:
+    files = (p for p in root.rglob("*") if p.is_file())
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def published(entry: dict) -> datetime:
+    return datetime.fromisoformat(entry["published_at"])
+
+
+def feed_links(root: Path, path: str) -> list[str]:
+    feed = Selector(text=page_file(path, root).read_text(encoding="utf-8"), type="xml")
+    return feed.xpath("//item/link/text()").getall()
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    """The 2,000+-article mirror. Cost: about 5 s and 125 MB of temporary disk, once for this module."""
+    root = tmp_path_factory.mktemp("big") / "site"
+    started = time.perf_counter()
+    manifest = generate(root, **BIG)
+    return root, manifest, time.perf_counter() - started
+
+
+@pytest.fixture(scope="module")
+def evolving(tmp_path_factory):
+    """A mid-size mirror, and the same site the next morning: 12 articles published since, 9 edited."""
+    root = tmp_path_factory.mktemp("evolving")
+    before = generate(root / "before", days=4, per_day=25)
+    after = generate(root / "after", days=4, per_day=25, new_articles=12, modified_articles=9)
+    return root / "before", before, root / "after", after
+
+
+def test_large_mirror_has_every_kind_of_page(big):
+    root, m, seconds = big
+    articles = m["articles"]
+    assert seconds < 30, f"generating {len(articles)} articles took {seconds:.1f} s"
+    assert len(articles) >= 2000 and len(m["days"]) == 30
+    per_day = Counter(a["published_at"][:10] for a in articles)
+    assert all(per_day[day] >= 70 for day in m["days"])
+    urls = {a["url"] for a in articles}
+    assert len(urls) == len(articles) and all(ARTICLE_RE.match(u) for u in urls)
+
+    legacy = [a for a in articles if a["layout"] == "legacy"]
+    assert 0.015 <= len(legacy) / len(articles) <= 0.05
+    for entry in legacy[:5]:
+        assert entry["vov_id"].isdigit() and entry["url"].endswith(f"-{entry['vov_id']}.vov")
+        assert extract(read(entry["url"], root)) == {k: entry[k] for k in extract(read(entry["url"], root))}
+
+    assert all(r["url"] in urls for a in articles for r in a["related"])
+    related = {a["url"]: [r["url"] for r in a["related"]] for a in articles}
+    reach, frontier = {articles[0]["url"]}, {articles[0]["url"]}
+    for _ in range(3):
+        frontier = {t for u in frontier for t in related[u]} - reach
+        reach |= frontier
+    assert frontier, "related chains three links deep"
+
+    per_page = m["items_per_page"]
+    for path in ("/tin-moi-cap-nhat", "/the-gioi", "/the-gioi/quan-sat", "/the-thao/bong-da", "/kinh-te"):
+        members = [a["url"] for a in articles
+                   if path == "/tin-moi-cap-nhat" or urlsplit(a["url"]).path.startswith(path + "/")]
+        assert m["listings"][path] == -(-len(members) // per_page) > 1
+        for n in (0, 1, m["listings"][path] - 1):
+            sel = Selector(text=listing_file(path, n, root).read_text(encoding="utf-8"))
+            assert listed_urls(sel) == members[n * per_page : (n + 1) * per_page], (path, n)
+    assert m["listings"]["/tin-moi-cap-nhat"] >= 200
+
+    assert feed_links(root, "/rss/home.rss") == [a["url"] for a in articles[:30]]
+    assert feed_links(root, "/rss/tin-moi-nhat-24h.rss") == [a["url"] for a in articles[:50]]
+    assert published(articles[49]) > published(articles[0]) - timedelta(hours=24)
+    assert feed_links(root, "/rss/the-gioi.rss") == [a["url"] for a in articles if a["section"] == "the-gioi"][:30]
+    section_feeds = {f"/rss/{a['section']}.rss" for a in articles}
+    assert set(m["feeds"]) == section_feeds | {"/rss/home.rss", "/rss/tin-moi-nhat-24h.rss"}
+    rss_index = Selector(text=(root / "rss" / "index.html").read_text(encoding="utf-8"))
+    assert set(rss_index.css("ul.rss-list a::attr(href)").getall()) == set(m["feeds"])
+
+    # The index lists the months that ended before the newest article; December's file exists all the same.
+    assert m["sitemap_index"] == ["/sitemaps/2025/11/article.xml"]
+    assert m["sitemaps"] == ["/sitemaps/2025/12/article.xml", "/sitemaps/2025/11/article.xml"]
+    index = Selector(text=(root / "sitemap.xml").read_text(encoding="utf-8"), type="xml")
+    index.remove_namespaces()
+    assert index.xpath("//sitemap/loc/text()").getall() == ["https://vov.vn/sitemaps/2025/11/article.xml"]
+    december = Selector(text=page_file("/sitemaps/2025/12/article.xml", root).read_text(encoding="utf-8"), type="xml")
+    december.remove_namespaces()
+    in_december = {a["url"] for a in articles if a["published_at"][5:7] == "12"}
+    assert set(december.xpath("//url/loc/text()").getall()) == in_december
+
+
+def test_large_mirror_is_deterministic(big, tmp_path):
+    """Cost: a second generation of the large mirror, about 5 s."""
+    root, manifest, _ = big
+    assert generate(tmp_path / "again", **BIG) == manifest
+    assert digests(tmp_path / "again") == digests(root)
+
+
+def test_evolved_mirror_is_deterministic(evolving, tmp_path):
+    _, _, after_root, after = evolving
+    again = generate(tmp_path / "again", days=4, per_day=25, new_articles=12, modified_articles=9)
+    assert again == after and digests(tmp_path / "again") == digests(after_root)
+
+
+def test_new_and_modified_articles_leave_every_other_article_page_byte_identical(evolving):
+    before_root, before, after_root, after = evolving
+    old = {a["url"]: a for a in before["articles"]}
+    new = {a["url"]: a for a in after["articles"]}
+    assert len(after["new"]) == 12 and len(after["modified"]) == 9
+    assert set(new) == set(old) | set(after["new"]) and not set(after["new"]) & set(old)
+
+    newest_before = max(published(a) for a in before["articles"])
+    top_post_id = max(int(a["vov_id"][4:]) for a in before["articles"] if a["vov_id"].startswith("post"))
+    for url in after["new"]:
+        assert published(new[url]) > newest_before and new[url]["published_at"].startswith("2025-12-30T")
+        assert int(new[url]["vov_id"][4:]) > top_post_id and all(r["url"] in new for r in new[url]["related"])
+    assert [a["url"] for a in after["articles"][:12]] == sorted(after["new"], key=lambda u: new[u]["published_at"],
+                                                                reverse=True)
+
+    for url in after["modified"]:
+        was, now = old[url], new[url]
+        assert now["title"] != was["title"] and now["body"] != was["body"] and now["body"].startswith(was["body"])
+        assert was["published_at"] < "2025-12-29" and now["updated_at"].startswith("2025-12-30T")
+        assert {k: v for k, v in now.items() if k not in ("title", "body", "updated_at")} == {
+            k: v for k, v in was.items() if k not in ("title", "body", "updated_at")}
+        assert extract(read(url, after_root))["updated_at"] == now["updated_at"]
+        assert page_file(url, before_root).read_bytes() != page_file(url, after_root).read_bytes()
+
+    untouched = set(old) - set(after["modified"])
+    for url in untouched:
+        assert page_file(url, before_root).read_bytes() == page_file(url, after_root).read_bytes(), url
+        assert new[url] == old[url]
+    assert {k: v for k, v in after["special"].items()} == before["special"]
+
+    # What does change: listings, feeds and sitemaps.
+    first = listed_urls(Selector(text=listing_file("/tin-moi-cap-nhat", 0, after_root).read_text(encoding="utf-8")))
+    assert first == [a["url"] for a in after["articles"][:10]] and first[0] in after["new"]
+    assert feed_links(after_root, "/rss/home.rss")[0] in after["new"]
+    month = Selector(text=page_file(after["sitemaps"][0], after_root).read_text(encoding="utf-8"), type="xml")
+    month.remove_namespaces()
+    lastmod = {u.xpath("loc/text()").get(): u.xpath("lastmod/text()").get() for u in month.xpath("//url")}
+    assert all(lastmod[url] == new[url]["updated_at"] for url in after["modified"])
+    assert set(after["new"]) <= set(lastmod)
+
+
+def test_revisions_need_enough_older_articles(tmp_path):
+    with pytest.raises(ValueError, match="can be modified"):
+        generate(tmp_path / "site", days=2, per_day=10, modified_articles=500)
+
+
+def test_generator_command_line(tmp_path, capsys):
+    generate_main(["--out", str(tmp_path / "site"), "--days", "2", "--per-day", "12", "--new-articles", "3",
+                   "--modified-articles", "2", "--legacy-share", "0.1"])
+    manifest = json.loads((tmp_path / "site" / "manifest.json").read_text(encoding="utf-8"))
+    assert len(manifest["new"]) == 3 and len(manifest["modified"]) == 2
+    assert sum(a["layout"] == "legacy" for a in manifest["articles"]) == 1 + 2  # the fixed one + 10 % of 24
+    assert "(3 new, 2 modified)" in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------------------ conditional requests
+
+
+def fetch(server, target: str, headers: dict | None = None, timeout: float = 10, method: str = "GET"):
+    """(status, headers, body) over a fresh connection; no redirect followed, no status raised."""
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=timeout)
+    try:
+        conn.request(method, target, headers=headers or {})
+        resp = conn.getresponse()
+        return resp.status, dict(resp.getheaders()), resp.read()
+    finally:
+        conn.close()
+
+
+def http_date(iso: str) -> str:
+    return format_datetime(datetime.fromisoformat(iso).astimezone(UTC), usegmt=True)
+
+
+def test_article_pages_carry_validators_and_answer_304(server, by_role):
+    seed = urlsplit(by_role["seed"]["url"]).path
+    status, headers, body = fetch(server, seed)
+    assert status == 200 and body == page_file(seed).read_bytes()
+    etag, last_modified = headers["ETag"], headers["Last-Modified"]
+    assert re.fullmatch(r'"[0-9a-f]{24}"', etag)
+    assert last_modified == http_date(by_role["seed"]["published_at"]) == "Mon, 29 Dec 2025 09:54:00 GMT"
+    updated = fetch(server, urlsplit(by_role["updated"]["url"]).path)[1]
+    assert updated["Last-Modified"] == http_date(by_role["updated"]["updated_at"])
+
+    for condition in ({"If-None-Match": etag}, {"If-None-Match": "W/" + etag}, {"If-None-Match": f'"x", {etag}'},
+                      {"If-None-Match": "*"}, {"If-Modified-Since": last_modified},
+                      {"If-Modified-Since": "Tue, 30 Dec 2025 00:00:00 GMT"}):
+        status, headers, body = fetch(server, seed, condition)
+        assert (status, body, headers["ETag"]) == (304, b"", etag), condition
+    for condition in ({"If-None-Match": '"other"'}, {"If-Modified-Since": "Mon, 29 Dec 2025 09:53:59 GMT"},
+                      {"If-None-Match": '"other"', "If-Modified-Since": last_modified},  # If-None-Match decides
+                      {"If-Modified-Since": "not a date"}):
+        assert fetch(server, seed, condition)[0] == 200, condition
+    status, headers, _ = fetch(server, "/tin-moi-cap-nhat", {"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"})
+    assert status == 200 and "ETag" not in headers
+
+
+def test_validators_change_only_for_modified_articles(evolving):
+    before_root, _, after_root, after = evolving
+    unchanged = next(a["url"] for a in after["articles"] if a["url"] not in after["modified"] + after["new"])
+    with MirrorServer(before_root) as old, MirrorServer(after_root) as new:
+        for url in after["modified"][:3]:
+            path = urlsplit(url).path
+            etag = fetch(old, path)[1]["ETag"]
+            status, headers, _ = fetch(new, path, {"If-None-Match": etag})
+            assert status == 200 and headers["ETag"] != etag
+            entry = next(a for a in after["articles"] if a["url"] == url)
+            assert headers["Last-Modified"] == http_date(entry["updated_at"])
+        path = urlsplit(unchanged).path
+        assert fetch(new, path, {"If-None-Match": fetch(old, path)[1]["ETag"]})[0] == 304
+
+
+# ------------------------------------------------------------------------------------- interstitial
+
+
+SCRIPT_URL = re.compile(r'window\.location\.href="([^"]+)"')
+
+
+def test_interstitial_cookie_redirect_then_script_then_page(by_role):
+    seed = urlsplit(by_role["seed"]["url"]).path
+    with MirrorServer(SITE, interstitial=[by_role["seed"]["url"]]) as srv:
+        status, headers, body = fetch(srv, seed + "?utm_source=zalo")
+        assert status == 302 and body == b""
+        assert headers["Location"] == seed + "?utm_source=zalo" and "127.0.0.1" not in headers["Location"]
+        assert re.fullmatch(r"vovsession=[0-9a-f]{32}; Path=/", headers["Set-Cookie"])
+        cookie = {"Cookie": headers["Set-Cookie"].split(";")[0]}
+
+        status, headers, body = fetch(srv, seed + "?utm_source=zalo", cookie)
+        assert status == 200 and len(body) < 5000 and b"article-title" not in body
+        target = SCRIPT_URL.search(body.decode()).group(1)
+        assert re.fullmatch(re.escape(seed) + r"\?utm_source=zalo&jskey=[0-9a-f]{16}", target)
+
+        assert fetch(srv, target, cookie)[2] == page_file(seed).read_bytes()
+        assert SCRIPT_URL.search(fetch(srv, seed + "?jskey=0000", cookie)[2].decode())  # a wrong key
+        assert fetch(srv, target, {"Cookie": "vovsession=made-up"})[0] == 302  # a cookie it never issued
+        assert fetch(srv, target)[0] == 302
+        assert fetch(srv, "/tin-moi-cap-nhat")[0] == 200  # other pages are not behind it
+
+        # A browser-like client follows the 302 with its cookie jar, then the script's URL.
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        with opener.open(srv.base_url + seed, timeout=10) as resp:
+            challenge = resp.read().decode()
+        with opener.open(srv.base_url + SCRIPT_URL.search(challenge).group(1), timeout=10) as resp:
+            assert resp.read() == page_file(seed).read_bytes()
+
+        assert srv.stats()["interstitial"] == {"redirect": 4, "challenge": 3, "passed": 2}
+
+
+def test_interstitial_absolute_form_target_gets_a_relative_location(by_role):
+    url = by_role["seed"]["url"]
+    with MirrorServer(SITE, interstitial=[url]) as srv:
+        status, headers, _ = fetch(srv, url.replace("https://", "http://"))
+        assert status == 302 and headers["Location"] == urlsplit(url).path
+
+
+def test_interstitial_share_picks_article_pages_by_hash(manifest):
+    paths = [urlsplit(a["url"]).path for a in manifest["articles"]]
+    with MirrorServer(SITE, seed=7, interstitial=0.4) as srv:
+        covered = [p for p in paths if srv.interstitial.covers(page_key(p))]
+        assert 5 <= len(covered) <= 35
+        assert covered == [p for p in paths if Interstitial(7, 0.4).covers(page_key(p))]
+        assert covered != [p for p in paths if Interstitial(8, 0.4).covers(page_key(p))]
+        assert [fetch(srv, p)[0] for p in paths] == [302 if p in covered else 200 for p in paths]
+        assert not any(srv.interstitial.covers(p) for p in ("/tin-moi-cap-nhat", "/rss/home.rss", "/"))
+
+
+# -------------------------------------------------------------------------------------------- faults
+
+
+def article_paths(manifest) -> list[str]:
+    return [urlsplit(a["url"]).path for a in manifest["articles"]]
+
+
+@pytest.mark.parametrize(("kind", "status"), [("500", 500), ("429", 429), ("503", 503), ("block", 403),
+                                              ("block200", 200)])
+def test_replacing_faults_on_the_first_attempts_then_the_page(manifest, kind, status):
+    path = article_paths(manifest)[3]
+    with MirrorServer(SITE, faults=[Fault(kind, paths={path}, attempts=2, seconds=7)]) as srv:
+        for _ in range(2):
+            got, headers, body = fetch(srv, path)
+            assert got == status
+            assert headers.get("Retry-After") == ("7" if kind in ("429", "503") else None)
+            assert (b"<title>Attention Required! | Cloudflare</title>" in body) == kind.startswith("block")
+        assert fetch(srv, path)[2] == page_file(path).read_bytes()
+        assert srv.stats()["faults"] == {kind: 2}
+
+
+def test_truncated_body_declares_the_full_length(manifest):
+    path = article_paths(manifest)[4]
+    full = page_file(path).read_bytes()
+    with MirrorServer(SITE, faults=[Fault("truncate", paths={path})]) as srv:
+        conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=10)
+        conn.request("GET", path)
+        resp = conn.getresponse()
+        assert resp.status == 200 and int(resp.headers["Content-Length"]) == len(full)
+        with pytest.raises(http.client.IncompleteRead) as err:
+            resp.read()
+        assert err.value.partial == full[: len(full) // 2]
+        conn.close()
+        assert fetch(srv, path)[2] == full
+
+
+def test_slow_answer_and_latency(manifest):
+    path = article_paths(manifest)[5]
+    with MirrorServer(SITE, latency=0.2, faults=[Fault("slow", paths={path}, seconds=0.5)]) as srv:
+        started = time.perf_counter()
+        assert fetch(srv, path)[2] == page_file(path).read_bytes()
+        assert time.perf_counter() - started >= 0.7
+        started = time.perf_counter()
+        assert fetch(srv, path)[0] == 200
+        assert time.perf_counter() - started >= 0.2
+        assert srv.stats()["faults"] == {"slow": 1}  # the second attempt only had the latency
+
+
+def test_timeout_holds_the_connection_then_hangs_up(manifest):
+    first, second = article_paths(manifest)[6:8]
+    faults = [Fault("timeout", paths={first}, seconds=0.5), Fault("timeout", paths={second}, seconds=60)]
+    srv = MirrorServer(SITE, faults=faults).start()
+    try:
+        started = time.perf_counter()
+        with pytest.raises(http.client.RemoteDisconnected):
+            fetch(srv, first)
+        assert time.perf_counter() - started >= 0.5
+        with pytest.raises(TimeoutError):
+            fetch(srv, second, timeout=0.5)  # the client gives up first
+        assert fetch(srv, first)[0] == 200
+    finally:
+        started = time.perf_counter()
+        srv.stop()  # does not wait for the connection still held
+        assert time.perf_counter() - started < 3
+    assert srv.stats()["faults"] == {"timeout": 2} and srv.stats()["statuses"] == {200: 1}
+
+
+def test_slow_and_held_requests_do_not_block_the_others(manifest):
+    paths = article_paths(manifest)
+    faults = [Fault("slow", paths={paths[0]}, seconds=2), Fault("timeout", paths={paths[1]}, seconds=2)]
+    with MirrorServer(SITE, latency=0.5, faults=faults) as srv:
+        outcomes = []
+
+        def wait_for(path):
+            try:
+                outcomes.append(fetch(srv, path)[0])
+            except http.client.RemoteDisconnected:
+                outcomes.append("hung up")
+
+        slow = [threading.Thread(target=wait_for, args=(p,)) for p in paths[:2]]
+        for thread in slow:
+            thread.start()
+        deadline = time.monotonic() + 5
+        while srv.stats()["faults"] != {"slow": 1, "timeout": 1} and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert srv.stats()["faults"] == {"slow": 1, "timeout": 1} and not outcomes
+        started = time.perf_counter()
+        with ThreadPoolExecutor(8) as pool:
+            assert list(pool.map(lambda p: fetch(srv, p)[0], paths[2:10])) == [200] * 8
+        assert time.perf_counter() - started < 2.5  # 8 x 0.5 s of latency, answered side by side
+        for thread in slow:
+            thread.join()
+        assert sorted(outcomes, key=str) == [200, "hung up"]
+        stats = srv.stats()
+    assert stats["peak_concurrency"] >= 4 and stats["peak_rps"] >= 8
+
+
+def test_share_faults_fail_their_first_attempts_then_every_page_is_served(manifest):
+    paths = article_paths(manifest)
+    rule = Fault("500", share=0.3, attempts=2)
+    with MirrorServer(SITE, seed=11, faults=[rule]) as srv:
+        picked = [p for p in paths if rule.applies(11, page_key(p), 1)]
+        assert 5 <= len(picked) <= 30
+        rounds = [[fetch(srv, p)[0] for p in paths] for _ in range(3)]
+        for n in range(2):
+            assert rounds[n] == [500 if p in picked else 200 for p in paths]
+        assert rounds[2] == [200] * len(paths)  # full coverage after two retries
+        assert fetch(srv, "/tin-moi-cap-nhat")[0] == 200  # share draws from article pages only
+        assert srv.stats()["faults"] == {"500": 2 * len(picked)}
+    assert picked == [p for p in paths if Fault("500", share=0.3).applies(11, page_key(p), 1)]
+    assert picked != [p for p in paths if rule.applies(12, page_key(p), 1)]
+
+
+def test_permanent_faults_and_rule_order(manifest):
+    paths = article_paths(manifest)
+    faults = [Fault("503", paths={paths[0]}, attempts=None), Fault.always(f"block:{paths[1]}"),
+              Fault("500", share=1.0, scope="all", attempts=1)]
+    with MirrorServer(SITE, faults=faults) as srv:
+        assert [fetch(srv, paths[0])[0] for _ in range(4)] == [503] * 4
+        assert [fetch(srv, paths[1])[0] for _ in range(3)] == [403] * 3
+        assert [fetch(srv, "/rss/home.rss")[0] for _ in range(2)] == [500, 200]
+        assert fetch(srv, "/the-gioi?page=1&utm_source=x")[0] == 500  # a page of its own ...
+        assert fetch(srv, "/the-gioi/?page=1")[0] == 200  # ... whatever its spelling
+
+
+def test_stats_sum_up_requests_faults_and_statuses(manifest):
+    paths = article_paths(manifest)
+    faults = [Fault("429", paths={paths[0]}), Fault("slow", paths={paths[1]}, seconds=0.1)]
+    with MirrorServer(SITE, faults=faults) as srv:
+        for path in paths[:3] * 2:
+            fetch(srv, path)
+        fetch(srv, "/nope")
+        fetch(srv, "/the-gioi?page=1&utm_source=x")
+        fetch(srv, "/the-gioi/?page=1")
+        stats = srv.stats()
+        assert stats["requests"] == 9
+        assert stats["per_path"][paths[0]] == 2 and stats["per_path"]["/the-gioi?page=1"] == 2
+        assert stats["faults"] == {"429": 1, "slow": 1}
+        assert stats["statuses"] == {429: 1, 200: 7, 404: 1}
+        assert stats["peak_rps"] >= 1 and stats["peak_concurrency"] >= 1
+        assert stats["interstitial"] == {"redirect": 0, "challenge": 0, "passed": 0}
+        srv.reset()
+        assert srv.stats()["requests"] == 0 and srv.count() == 0
+        assert fetch(srv, paths[0])[0] == 429  # attempts start over
+
+
+def test_fault_rules_parse_and_validate():
+    rule = Fault.parse("429:share=0.1,attempts=always,seconds=3,scope=all")
+    assert (rule.kind, rule.share, rule.attempts, rule.duration, rule.scope) == ("429", 0.1, None, 3.0, "all")
+    assert Fault.parse("timeout").duration == 35 and Fault.parse("slow:attempts=2").attempts == 2
+    assert Fault.always("block:https://vov.vn/the-gioi/x-post1.vov").paths == {"/the-gioi/x-post1.vov"}
+    for bad in ("404", "500:share=2", "500:attempts=0", "500:colour=red", "500:scope=listings"):
+        with pytest.raises(ValueError):
+            Fault.parse(bad)
+    with pytest.raises(ValueError):
+        Fault.always("block")
+
+
+def test_server_command_line(tmp_path, manifest):
+    path = article_paths(manifest)[0]
+    stats_file = tmp_path / "stats.json"
+    command = [sys.executable, "-m", "mirror.server", "--site", str(SITE), "--port", "0", "--seed", "3",
+               "--fail-path", f"block200:{path}", "--fault", "500:share=1,attempts=1",
+               "--interstitial-path", "/tin-moi-cap-nhat", "--latency", "0.01", "--stats-file", str(stats_file)]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=SITE.parents[1])
+    try:
+        base = proc.stdout.readline().strip()
+        port = int(base.rsplit(":", 1)[1])
+        conn = types.SimpleNamespace(port=port)
+        assert fetch(conn, path)[0] == 200 and b"Cloudflare" in fetch(conn, path)[2]
+        assert [fetch(conn, article_paths(manifest)[1])[0] for _ in range(2)] == [500, 200]
+        assert fetch(conn, "/tin-moi-cap-nhat")[0] == 302
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=10)
+    stats = json.loads(stats_file.read_text())
+    assert stats["faults"] == {"block200": 2, "500": 1} and stats["interstitial"]["redirect"] == 1
