@@ -50,15 +50,18 @@ def start_run(conn, *, run_id: str, kind: str, dag_run_id: str | None, logical_d
 
 
 def crawl(spider: str, arguments: dict, workdir: Path, *, base_url: str | None = None,
-          known_articles_dsn: str | None = None) -> CrawlOutput:
+          known_articles_dsn: str | None = None, settings: dict | None = None) -> CrawlOutput:
     """Run ``scrapy crawl <spider>`` in its own process (Twisted's reactor cannot restart, and a
     crashing crawl must not take the worker down), streaming its log into ours.
 
     ``known_articles_dsn`` lets the spider skip articles the database already holds; it goes
-    through the environment, never the command line (which is logged)."""
+    through the environment, never the command line (which is logged). ``settings`` are
+    Scrapy settings for this crawl only (``-s NAME=VALUE``)."""
     items_path, stats_path = workdir / "items.jsonl", workdir / "stats.json"
     command = [sys.executable, "-m", "scrapy", "crawl", spider, "-O", f"{items_path}:jsonlines",
                "-s", f"VOV_STATS_FILE={stats_path}"]
+    for name, value in (settings or {}).items():
+        command += ["-s", f"{name}={value}"]
     for name, value in arguments.items():
         command += ["-a", f"{name}={value}"]
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
