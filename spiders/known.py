@@ -18,10 +18,15 @@ logger = logging.getLogger(__name__)
 class KnownArticle:
     url: str
     published_at: datetime
+    updated_at: datetime | None
     etag: str | None
     last_modified: str | None
-    fetched_at: datetime | None
     related: tuple[str, ...]
+
+    def changed_since_stored(self, lastmod: datetime | None) -> bool:
+        """Whether a sitemap ``<lastmod>`` announces a change after the stored version. Both
+        times are the site's own clock (publication/update times), never ours."""
+        return lastmod is not None and lastmod > (self.updated_at or self.published_at)
 
     def conditional_headers(self) -> dict[str, str]:
         """Headers asking the server for the page only if it changed since it was stored."""
@@ -63,8 +68,8 @@ class KnownArticles:
             self._conn.set_session(readonly=True, autocommit=True)
         with self._conn.cursor() as cur:
             cur.execute(query("known_articles"), {"urls": urls})
-            return [KnownArticle(url, published, etag, modified, fetched, tuple(related))
-                    for url, published, etag, modified, fetched, related in cur.fetchall()]
+            return [KnownArticle(url, published, updated, etag, modified, tuple(related))
+                    for url, published, updated, etag, modified, related in cur.fetchall()]
 
     def close(self) -> None:
         if self._conn is not None:

@@ -10,11 +10,12 @@ Discovery paths (``via``, comma-separated):
   window. Paging stops after a page that holds only known or out-of-window articles.
 - ``sitemaps``: the monthly sitemaps of the window's months (the index lists a month only
   after it ends; the current month's file is built by hand). For backfills of any range.
-  A stored article is fetched again only when its ``<lastmod>`` is newer than its last fetch.
+  A stored article is fetched again only when its ``<lastmod>`` is later than its stored
+  publication or update time.
 - ``rss``: the latest-news feeds, for the last hours.
 
 Articles in the window are emitted (stored ones as ``seen``), and so are stored articles
-that changed since their last fetch (whatever their date: they become new versions); their
+that changed since they were stored (whatever their date: they become new versions); their
 related chains are followed to ``depth``. Other articles are not emitted.
 """
 
@@ -87,7 +88,7 @@ class VovSpider(ArticleChainSpider):
             raise ValueError(f"end ({self.last_day}) is before start ({self.first_day})")
         self.via = via_arg(via)
         self._candidates: dict[str, ListingPage | None] = {}  # fetched to learn their date
-        self._changed: set[str] = set()  # stored articles whose sitemap lastmod is newer than their fetch
+        self._changed: set[str] = set()  # stored articles whose sitemap lastmod announces a change
 
     def in_window(self, day: date | None) -> bool:
         return day is not None and self.first_day <= day <= self.last_day
@@ -155,16 +156,16 @@ class VovSpider(ArticleChainSpider):
             lastmod = vov_page.parse_vietnam_time(node.xpath("*[local-name()='lastmod']/text()").get())
             if loc:
                 entries.append((loc.strip(), lastmod))
-        yield from self.dated_candidates(entries, changed_after_fetch=True)
+        yield from self.dated_candidates(entries, dated_by_lastmod=True)
 
     def parse_feed(self, response):
         entries = []
         for item in response.xpath("//item"):
             published = rfc822_time(item.xpath("pubDate/text()").get())
             entries.append((item.xpath("link/text()").get("").strip(), published))
-        yield from self.dated_candidates(entries, changed_after_fetch=False)
+        yield from self.dated_candidates(entries, dated_by_lastmod=False)
 
-    def dated_candidates(self, entries, *, changed_after_fetch: bool):
+    def dated_candidates(self, entries, *, dated_by_lastmod: bool):
         """Candidates from a sitemap (date = lastmod, never before publication) or a feed (date =
         publication): older than the window → skipped; stored and unchanged → seen; else fetched."""
         urls = {canonical_url(loc): when for loc, when in entries if is_article_url(canonical_url(loc))}
@@ -173,8 +174,7 @@ class VovSpider(ArticleChainSpider):
         known = self.known.lookup(urls)
         for url, when in urls.items():
             article = known.get(url)
-            changed = (changed_after_fetch and article is not None and when is not None
-                       and (article.fetched_at is None or when > article.fetched_at))
+            changed = dated_by_lastmod and article is not None and article.changed_since_stored(when)
             if article is not None and not changed:
                 yield from self.known_candidate(article)
             else:

@@ -203,3 +203,47 @@ def test_a_stored_related_target_is_not_fetched_but_its_chain_goes_on(mirror, tm
     expected = chain_closure(articles_by_url, [SEED], 2) - set(seed_related)
     assert {i["url"] for i in items if i["kind"] == "article"} == expected
 
+
+
+def test_changed_articles_found_through_the_sitemap_become_new_versions(tmp_path, make_database):
+    """A stored article edited on the site (sitemap lastmod later than its stored times) is
+    fetched again, whatever its publication day, and its new content becomes version 2."""
+    from mirror.generate import generate
+    from mirror.server import MirrorServer
+
+    sizes = {"days": 3, "per_day": 8, "fixed": False}
+    before = generate(tmp_path / "before", **sizes)
+    after = generate(tmp_path / "after", **sizes, modified_articles=2)
+    days = sorted({datetime.fromisoformat(a["published_at"]).strftime(VIETNAM_DAY) for a in before["articles"]})
+    url = make_database()
+    with MirrorServer(tmp_path / "before") as server:
+        first = stages.crawl("vov", {"start": days[0], "end": days[-1]}, tmp_path / "first", base_url=server.base_url)
+    stages.ingest(url, "first", first)
+
+    modified = sorted(after["modified"])
+    edited_on = max(datetime.fromisoformat(a["updated_at"]).strftime(VIETNAM_DAY)
+                    for a in after["articles"] if a["url"] in modified)
+    with MirrorServer(tmp_path / "after") as server:
+        again = stages.crawl("vov", {"start": edited_on, "via": "listings,sitemaps"}, tmp_path / "again",
+                             base_url=server.base_url, known_articles_dsn=url)
+        refetched = {p for p in server.counts() if p.endswith(".vov")}
+    run = stages.ingest(url, "again", again)
+    assert refetched == {path_of(u) for u in modified}
+    assert run["articles_updated"] == 2 and run["versions_added"] == 2
+    titles = dict(query(url, "select url, title from vov.articles where url = any(%s)", (modified,)))
+    assert titles == {a["url"]: a["title"] for a in after["articles"] if a["url"] in modified}
+    assert query(url, "select count(*) from vov.article_versions where url = any(%s) and version = 2",
+                 (modified,)) == [(2,)]
+
+
+def test_asked_for_stored_articles_are_requested_conditionally(mirror, tmp_path, make_database):
+    url = make_database()
+    first = stages.crawl("vov_article", {"urls": SEED}, tmp_path / "first", base_url=mirror.base_url)
+    stages.ingest(url, "first", first)
+    again = stages.crawl("vov_article", {"urls": SEED}, tmp_path / "again", base_url=mirror.base_url,
+                         known_articles_dsn=url)
+    items = list(stages.read_items(again.items_path))
+    assert [(i["kind"], i["url"], i["reason"]) for i in items] == [("seen", SEED, "not_modified")]
+    assert again.stats["downloader/response_status_count/304"] == 1
+    run = stages.ingest(url, "again", again)
+    assert (run["articles_new"], run["articles_updated"], run["articles_unchanged"]) == (0, 0, 1)
