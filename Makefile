@@ -24,6 +24,10 @@ demo: install
 test: install
 	$(BIN)/python -m pytest
 
+# Every benchmark in bench/, figures in reports/bench.json (git-ignored).
+bench: install
+	$(BIN)/python -m bench
+
 stop: install
 	$(BIN)/python -m vov_pipeline.demo --stop
 

@@ -8,6 +8,7 @@ Discovery paths (``via``, comma-separated):
   ``?page=N``, newest first, no dates on it). Articles the database already holds are not
   fetched; the others are, and their publication time decides whether they are in the
   window. Paging stops after a page that holds only known or out-of-window articles.
+- ``sections``: the same, over every section's listing (``/the-gioi?page=N``, ...).
 - ``sitemaps``: the monthly sitemaps of the window's months (the index lists a month only
   after it ends; the current month's file is built by hand). For backfills of any range.
   A stored article is fetched again only when its ``<lastmod>`` is later than its stored
@@ -32,9 +33,13 @@ from spiders.chains import ArticleChainSpider
 from vov_pipeline.urls import VOV_ORIGIN, canonical_url, is_article_url
 
 LATEST_NEWS = "/tin-moi-cap-nhat"
+# The site's sections (VOV_SITE.md); each has a listing like the latest news.
+SECTIONS = ("/chinh-tri", "/xa-hoi", "/the-gioi", "/kinh-te", "/thi-truong", "/phap-luat", "/the-thao",
+            "/oto-xe-may", "/cong-nghe", "/suc-khoe", "/doi-song", "/van-hoa", "/giai-tri", "/du-lich",
+            "/quan-su-quoc-phong", "/multimedia", "/viec-lam", "/thoi-trang-lam-dep", "/doanh-nghiep-24h")
 SITEMAP_INDEX = "/sitemap.xml"
 RSS_FEEDS = ("/rss/tin-moi-nhat-24h.rss", "/rss/home.rss")
-DISCOVERY_PATHS = ("listings", "sitemaps", "rss")
+DISCOVERY_PATHS = ("listings", "sections", "sitemaps", "rss")
 
 
 def day_arg(name: str, value: str | None) -> date:
@@ -70,6 +75,7 @@ def vietnam_day(moment: datetime | str | None) -> date | None:
 
 @dataclass
 class ListingPage:
+    path: str
     number: int
     pending: int  # listed articles not yet fetched
     has_next: bool
@@ -95,7 +101,10 @@ class VovSpider(ArticleChainSpider):
 
     async def start(self):
         if "listings" in self.via:
-            yield self.listing_request(0)
+            yield self.listing_request(LATEST_NEWS, 0)
+        if "sections" in self.via:
+            for section in SECTIONS:
+                yield self.listing_request(section, 0)
         if "sitemaps" in self.via:
             yield scrapy.Request(VOV_ORIGIN + SITEMAP_INDEX, callback=self.parse_sitemap_index,
                                  errback=self.article_failed)
@@ -105,21 +114,22 @@ class VovSpider(ArticleChainSpider):
 
     # Listings -------------------------------------------------------------------------
 
-    def listing_request(self, page: int) -> scrapy.Request:
-        url = VOV_ORIGIN + LATEST_NEWS + (f"?page={page}" if page else "")
-        return scrapy.Request(url, callback=self.parse_listing, errback=self.article_failed, cb_kwargs={"page": page})
+    def listing_request(self, path: str, page: int) -> scrapy.Request:
+        url = VOV_ORIGIN + path + (f"?page={page}" if page else "")
+        return scrapy.Request(url, callback=self.parse_listing, errback=self.article_failed,
+                              cb_kwargs={"path": path, "page": page})
 
-    def parse_listing(self, response, page: int):
+    def parse_listing(self, response, path: str, page: int):
         """
         @url https://vov.vn/tin-moi-cap-nhat
-        @cb_kwargs {"page": 0}
+        @cb_kwargs {"path": "/tin-moi-cap-nhat", "page": 0}
         @returns requests 1
         """
         self.crawler.stats.inc_value("vov/listing_pages")
         links = [u for u in vov_page.listing_article_urls(response, response.url) if u not in self._requested]
         known = self.known.lookup(links)
         new = [u for u in links if u not in known]
-        listing = ListingPage(page, len(new), vov_page.has_next_page(response, page), reaches_window=not links)
+        listing = ListingPage(path, page, len(new), vov_page.has_next_page(response, page), reaches_window=not links)
         for article in known.values():
             yield from self.known_candidate(article)
         for url in new:
@@ -130,7 +140,7 @@ class VovSpider(ArticleChainSpider):
     def next_listing_page(self, listing: ListingPage):
         if listing.pending == 0 and listing.reaches_window and listing.has_next and not listing.next_requested:
             listing.next_requested = True
-            yield self.listing_request(listing.number + 1)
+            yield self.listing_request(listing.path, listing.number + 1)
 
     # Sitemaps and feeds ---------------------------------------------------------------
 

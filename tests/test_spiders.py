@@ -247,3 +247,22 @@ def test_asked_for_stored_articles_are_requested_conditionally(mirror, tmp_path,
     assert again.stats["downloader/response_status_count/304"] == 1
     run = stages.ingest(url, "again", again)
     assert (run["articles_new"], run["articles_updated"], run["articles_unchanged"]) == (0, 0, 1)
+
+
+def test_section_listings_find_the_day_too(mirror, tmp_path, manifest):
+    day = "2025-12-26"
+    articles, _, served = crawl(mirror, tmp_path, "vov", start=day, via="sections")
+    assert {a["url"] for a in articles} == day_articles(manifest, day)
+    assert served["/the-gioi"] == 1 and not any(p.startswith("/tin-moi-cap-nhat") for p in served)
+
+
+def test_scrapy_check_runs_the_callback_contracts(mirror):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "VOV_BASE_URL": mirror.base_url, "SCRAPY_SETTINGS_MODULE": "spiders.settings"}
+    for spider, arguments in (("vov_article", ["-a", f"urls={SEED}"]), ("vov", ["-a", "start=2025-12-29"])):
+        result = subprocess.run([sys.executable, "-m", "scrapy", "check", spider, *arguments], env=env,
+                                capture_output=True, text=True, timeout=120)
+        assert result.returncode == 0 and "OK" in result.stderr, result.stderr[-3000:]

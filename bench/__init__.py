@@ -1,0 +1,1 @@
+"""Benchmarks: ``python -m bench.<name>``; each records its figures in reports/bench.json (bench.report)."""

@@ -1,0 +1,17 @@
+"""``make bench``: every benchmark, one after the other, into reports/bench.json.
+
+    python -m bench
+
+Each benchmark prints its table and records its figures; the exit status is 1 when any
+figure misses its target.
+"""
+
+import sys
+
+from bench import bench_crawl, bench_extraction
+
+BENCHMARKS = [bench_extraction, bench_crawl]
+
+if __name__ == "__main__":
+    statuses = [benchmark.main([]) for benchmark in BENCHMARKS]
+    sys.exit(1 if any(statuses) else 0)
