@@ -31,9 +31,14 @@ def meets_target(ratio: float, target: str) -> bool:
 
 
 def figure(name: str, unit: str, value: float, baseline: str, baseline_value: float, target: str,
-           *, sound: bool = True) -> dict[str, Any]:
-    """One figure; ``sound=False`` (e.g. some output was wrong) makes it miss its target whatever the ratio."""
+           *, sound: bool = True, target_on: str = "ratio") -> dict[str, Any]:
+    """One figure; ``sound=False`` (e.g. some output was wrong) makes it miss its target whatever the ratio.
+
+    The target applies to the ratio, or with ``target_on="value"`` to the value itself (an
+    absolute goal such as "at most 1.2 requests per new article"; the target then reads
+    ``"value <= 1.2"``)."""
     ratio = value / baseline_value if baseline_value else float("inf")
+    measured = value if target_on == "value" else ratio
     return {
         "name": name,
         "unit": unit,
@@ -42,7 +47,7 @@ def figure(name: str, unit: str, value: float, baseline: str, baseline_value: fl
         "baseline_value": round(baseline_value, 2),
         "ratio": round(ratio, 3),
         "target": target,
-        "meets": bool(sound and meets_target(ratio, target)),
+        "meets": bool(sound and meets_target(measured, target.removeprefix("value"))),
     }
 
 
