@@ -52,6 +52,9 @@ def test_daily_run_loads_every_field_and_edge_as_the_page_shows_it(daily_db, art
         edges = query(daily_db, "select to_url, title from vov.related_news where from_url = %s order by position",
                       (url,))
         assert edges == [(link["url"], link["title"]) for link in expected["related"]]
+    images = query(daily_db, "select image_urls, images from vov.articles")
+    assert all([image["url"] for image in described] == urls for urls, described in images)
+    assert any(image["caption"] for _, described in images for image in described)
 
 
 def test_seed_article_row(daily_db, articles_by_url):

@@ -1,6 +1,10 @@
 -- 0002: what each run's crawl saw, so a markup change shows up as numbers in vov.runs
 -- (a field's coverage drops, or its source moves down the fallback chain) before it shows
--- up as empty columns.
+-- up as empty columns; image captions; what later crawls need to skip unchanged pages.
+
+alter table vov.articles add column if not exists images jsonb not null default '[]';
+comment on column vov.articles.images is
+  'The article images with their captions, in page order: [{"url": ..., "caption": ... or null}] (same URLs as image_urls).';
 
 alter table vov.runs add column if not exists field_coverage jsonb not null default '{}';
 alter table vov.runs add column if not exists field_sources jsonb not null default '{}';

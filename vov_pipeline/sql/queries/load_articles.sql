@@ -1,17 +1,17 @@
 -- Insert new articles and update changed ones; unchanged rows are not touched here.
 -- Returns one row per inserted (inserted = true) or updated (false) article.
 insert into vov.articles as a (
-  url, vov_id, title, sapo, body, author, section, tags, image_urls,
+  url, vov_id, title, sapo, body, author, section, tags, image_urls, images,
   published_at, updated_at, first_seen_at, last_seen_at, content_hash
 )
 select
   s.url, s.vov_id, r.title, r.sapo, r.body, r.author, r.section,
-  coalesce(r.tags, '{}'), coalesce(r.image_urls, '{}'),
+  coalesce(r.tags, '{}'), coalesce(r.image_urls, '{}'), coalesce(r.images, '[]'),
   r.published_at, r.updated_at, now(), now(), s.content_hash
 from vov_internal.stg_articles s
 cross join lateral jsonb_to_record(s.record) as r (
   title text, sapo text, body text, author text, section text,
-  tags text[], image_urls text[], published_at timestamptz, updated_at timestamptz
+  tags text[], image_urls text[], images jsonb, published_at timestamptz, updated_at timestamptz
 )
 where s.run_id = %(run_id)s and s.reasons = '{}'
 on conflict (url) do update set
@@ -23,13 +23,15 @@ on conflict (url) do update set
   section = excluded.section,
   tags = excluded.tags,
   image_urls = excluded.image_urls,
+  images = excluded.images,
   published_at = excluded.published_at,
   updated_at = excluded.updated_at,
   last_seen_at = excluded.last_seen_at,
   content_hash = excluded.content_hash
-where (a.vov_id, a.title, a.sapo, a.body, a.author, a.section, a.tags, a.image_urls,
+where (a.vov_id, a.title, a.sapo, a.body, a.author, a.section, a.tags, a.image_urls, a.images,
        a.published_at, a.updated_at, a.content_hash)
   is distinct from
       (excluded.vov_id, excluded.title, excluded.sapo, excluded.body, excluded.author, excluded.section,
-       excluded.tags, excluded.image_urls, excluded.published_at, excluded.updated_at, excluded.content_hash)
+       excluded.tags, excluded.image_urls, excluded.images, excluded.published_at, excluded.updated_at,
+       excluded.content_hash)
 returning a.url, (a.xmax = 0) as inserted;
