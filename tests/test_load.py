@@ -2,6 +2,7 @@
 
 import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from helpers import query
@@ -12,12 +13,15 @@ A = "https://vov.vn/the-gioi/bai-a-post1000001.vov"
 B = "https://vov.vn/xa-hoi/bai-b-post1000002.vov"
 C = "https://vov.vn/kinh-te/bai-c-post1000003.vov"
 TABLES = ["vov.articles", "vov.article_versions", "vov.related_news"]
+SEED = (Path(__file__).parent / "fixtures" / "vov_article_page_text.txt").read_text(encoding="utf-8")
+BODY = "\n\n".join(SEED.split("\n\n")[2:6])  # four real paragraphs, about 1,200 characters
+EDITED = BODY + "\n\nĐoạn bổ sung sau khi bài được cập nhật."
 
 
 def article(url, **overrides):
     return {
         "kind": "article", "url": url, "title": f"Tiêu đề {url[-12:]}", "sapo": "Tóm tắt",
-        "body": "Đoạn một.\n\nĐoạn hai.", "author": "Minh Hòa", "section": None, "tags": ["Mỹ"],
+        "body": BODY, "author": "Minh Hòa", "section": None, "tags": ["Mỹ"],
         "image_urls": [], "published_at": "2025-12-29T16:54:00+07:00", "updated_at": None,
         "related": [{"url": B, "title": "Bài B"}, {"url": C, "title": "Bài C"}],
         "fetched_at": "2025-12-30T01:00:00+00:00", **overrides,
@@ -72,13 +76,13 @@ def test_rerun_changes_nothing_but_last_seen_at(url, tmp_path):
 
 def test_changed_content_adds_a_version_and_rewrites_moved_edges(url, tmp_path):
     run_pipeline(url, [article(A)], tmp_path)
-    edited = article(A, body="Đoạn một đã sửa.", related=[{"url": C, "title": "Bài C"}, {"url": B, "title": "Bài B"}])
+    edited = article(A, body=EDITED, related=[{"url": C, "title": "Bài C"}, {"url": B, "title": "Bài B"}])
     run = run_pipeline(url, [edited], tmp_path)
     assert (run["articles_new"], run["articles_updated"], run["versions_added"]) == (0, 1, 1)
     assert query(url, "select version, body from vov.article_versions where url = %s order by version", (A,)) == [
-        (1, "Đoạn một.\n\nĐoạn hai."), (2, "Đoạn một đã sửa.")]
+        (1, BODY), (2, EDITED)]
     assert query(url, "select to_url from vov.related_news where from_url = %s order by position", (A,)) == [(C,), (B,)]
-    assert query(url, "select body from vov.articles where url = %s", (A,)) == [("Đoạn một đã sửa.",)]
+    assert query(url, "select body from vov.articles where url = %s", (A,)) == [(EDITED,)]
 
 
 def test_invalid_records_are_quarantined_with_reasons_and_valid_ones_still_load(url, tmp_path):
@@ -102,3 +106,19 @@ def test_a_failed_load_leaves_nothing_behind(url, tmp_path, monkeypatch):
         run_pipeline(url, [article(A)], tmp_path)
     assert {table: query(url, f"select count(*) from {table}")[0][0] for table in TABLES} == dict.fromkeys(TABLES, 0)  # noqa: S608
     assert query(url, "select status from vov.runs") == [("running",)]
+
+
+def test_the_quality_gate_stops_a_bad_run_before_anything_is_loaded(url, tmp_path):
+    good = [article(f"https://vov.vn/the-gioi/bai-{i}-post{2000000 + i}.vov") for i in range(15)]
+    broken = [article(f"https://vov.vn/xa-hoi/bai-{i}-post{3000000 + i}.vov", body="") for i in range(10)]
+    with pytest.raises(stages.QualityGateFailed, match="10 of 25 records refused") as failure:
+        run_pipeline(url, good + broken, tmp_path)
+    assert {table: query(url, f"select count(*) from {table}")[0][0] for table in TABLES} == dict.fromkeys(TABLES, 0)  # noqa: S608
+    assert query(url, "select count(*) from vov.rejects") == [(0,)]
+    assert query(url, "select status, failure_reason from vov.runs") == [("failed", str(failure.value))]
+
+
+def test_warnings_are_counted_and_the_records_loaded(url, tmp_path):
+    run = run_pipeline(url, [article(A, author=None), article(B, author=None, sapo=None, related=[])], tmp_path)
+    assert run["articles_new"] == 2
+    assert run["warnings"] == {"missing_author": 2, "missing_sapo": 1}

@@ -19,6 +19,7 @@ from airflow.sdk import get_current_context, task
 
 from vov_pipeline import db, stages
 from vov_pipeline.urls import requested_article_urls
+from vov_pipeline.validation import QualityGate
 
 log = logging.getLogger(__name__)
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -121,10 +122,23 @@ def dedupe(run: dict, crawled: dict) -> dict:
 
 @task
 def validate(run: dict, deduped: dict) -> dict:
-    """Applies the validation rules; refused records will go to `vov.rejects` with their
-    rule codes (see README, "Validation rules"). Never drops anything."""
-    with db.connect(database_url()) as conn:
-        return stages.validate(conn, run["run_id"])
+    """Applies the validation rules (README, "Validation rules"): refused records will go to
+    `vov.rejects` with their rule codes, warnings are counted. Then the quality gate: when
+    too many records are refused or a key field's coverage drops (the signature of a markup
+    change on vov.vn), the run fails here, is not retried, and loads nothing; the reason is
+    in this log and in `vov.runs.failure_reason`. Fix the selectors in spiders/vov_page.py
+    (or raise the thresholds in `VOV_QUALITY_GATE`), then rerun the day."""
+    from airflow.sdk.exceptions import AirflowFailException
+
+    url = database_url()
+    with db.connect(url) as conn:
+        verdicts = stages.validate(conn, run["run_id"])
+    log.info("Validation: %s", verdicts)
+    try:
+        stages.enforce_quality_gate(url, run["run_id"], QualityGate.from_env())
+    except stages.QualityGateFailed as failure:
+        raise AirflowFailException(str(failure)) from None  # a data problem: retrying cannot help
+    return verdicts
 
 
 @task
@@ -142,5 +156,6 @@ def mark_run_failed(context) -> None:
     """Task failure callback: a run whose task failed for good shows as failed in vov.runs."""
     run = context["ti"].xcom_pull(task_ids="start_run")
     if run:
+        reason = f"{context['ti'].task_id}: {context.get('exception')}"
         with db.connect(database_url()) as conn:
-            stages.fail_run(conn, run["run_id"])
+            stages.fail_run(conn, run["run_id"], reason)

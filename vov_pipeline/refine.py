@@ -1,31 +1,15 @@
-"""Refine crawled records: canonical identity, dedupe within a run, content hash, validation.
+"""Refine crawled records: canonical identity, dedupe within a run, content hash, field figures.
 
-Pure functions only (no I/O), so every rule is unit-tested on plain dicts. A record is a
-spider article item (see ``spiders/chains.py``).
+Pure functions only (no I/O), unit-tested on plain dicts. A record is a spider article
+item (see ``spiders/chains.py``). Validation rules are in ``vov_pipeline.validation``.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from datetime import datetime, timedelta
 
-from vov_pipeline.urls import article_id, canonical_url, is_article_url, section_of
-
-# Validation rule codes: stable, stored in vov.rejects.reasons, documented in the README.
-MISSING_TITLE = "missing_title"
-MISSING_BODY = "missing_body"
-MISSING_PUBLISHED_AT = "missing_published_at"
-UNPARSEABLE_PUBLISHED_AT = "unparseable_published_at"
-PUBLISHED_IN_FUTURE = "published_in_future"
-PUBLISHED_TOO_OLD = "published_implausibly_old"
-NOT_VOV_ARTICLE_URL = "not_vov_article_url"
-MALFORMED_RELATED_URL = "malformed_related_url"
-
-# vov.vn went online in 1998; an earlier date is a parsing error, not history.
-OLDEST_PLAUSIBLE = datetime.fromisoformat("1998-01-01T00:00:00+07:00")
-# Clocks differ a little; anything further ahead is a wrong date.
-FUTURE_TOLERANCE = timedelta(hours=1)
+from vov_pipeline.urls import article_id, canonical_url, section_of
 
 
 def identify(item: dict) -> dict:
@@ -75,32 +59,3 @@ def field_figures(articles: Iterable[dict]) -> tuple[dict[str, float], dict[str,
             sources[field][source] = sources[field].get(source, 0) + 1
     coverage = {field: round(count / total, 4) for field, count in present.items()} if total else {}
     return coverage, sources
-
-
-def validate(record: dict, now: datetime) -> list[str]:
-    """Codes of every rule the record breaks; empty when it may be loaded."""
-    reasons = []
-    if not is_article_url(record.get("url") or ""):
-        reasons.append(NOT_VOV_ARTICLE_URL)
-    if not (record.get("title") or "").strip():
-        reasons.append(MISSING_TITLE)
-    if not (record.get("body") or "").strip():
-        reasons.append(MISSING_BODY)
-    published = record.get("published_at")
-    if not published:
-        reasons.append(MISSING_PUBLISHED_AT)
-    else:
-        try:
-            when = datetime.fromisoformat(published)
-        except (TypeError, ValueError):
-            reasons.append(UNPARSEABLE_PUBLISHED_AT)
-        else:
-            if when.tzinfo is None:
-                reasons.append(UNPARSEABLE_PUBLISHED_AT)
-            elif when > now + FUTURE_TOLERANCE:
-                reasons.append(PUBLISHED_IN_FUTURE)
-            elif when < OLDEST_PLAUSIBLE:
-                reasons.append(PUBLISHED_TOO_OLD)
-    if any(not is_article_url(link.get("url") or "") for link in record.get("related") or []):
-        reasons.append(MALFORMED_RELATED_URL)
-    return reasons

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from psycopg2.extras import Json, execute_values
 
-from vov_pipeline import refine
+from vov_pipeline import refine, validation
 from vov_pipeline.db import query
 
 log = logging.getLogger(__name__)
@@ -131,18 +131,41 @@ def dedupe(conn, run_id: str) -> dict:
 
 
 def validate(conn, run_id: str, now: datetime | None = None) -> dict:
-    """Mark every staged record valid (no reasons) or refused (the codes of the rules it broke)."""
+    """Mark every staged record valid or refused (the codes of the error rules it broke), and
+    count the warnings of the loadable ones."""
     now = now or datetime.now(UTC)
-    refused: dict[str, int] = {}
     with conn.cursor() as cur:
         cur.execute(query("staged_records"), {"run_id": run_id})
-        verdicts = [(run_id, url, refine.validate(record, now)) for url, record in cur.fetchall()]
-        execute_values(cur, query("set_reasons"), verdicts, template="(%s, %s, %s::text[])", page_size=500)
-    for _, _, reasons in verdicts:
-        for reason in reasons:
-            refused[reason] = refused.get(reason, 0) + 1
-    return {"valid": sum(1 for *_, reasons in verdicts if not reasons),
-            "rejected": sum(1 for *_, reasons in verdicts if reasons), "reasons": refused}
+        verdicts = [(url, validation.validate(record, now)) for url, record in cur.fetchall()]
+        rows = [(run_id, url, v.errors, v.warnings) for url, v in verdicts]
+        execute_values(cur, query("set_verdicts"), rows, template="(%s, %s, %s::text[], %s::text[])", page_size=500)
+    loaded = [v for _, v in verdicts if not v.errors]
+    return {
+        "valid": len(loaded),
+        "rejected": len(verdicts) - len(loaded),
+        "reasons": dict(Counter(code for _, v in verdicts for code in v.errors)),
+        "warnings": dict(Counter(code for v in loaded for code in v.warnings)),
+    }
+
+
+class QualityGateFailed(RuntimeError):
+    """The run crossed a quality threshold (typically after a markup change): not loaded."""
+
+
+def enforce_quality_gate(url: str, run_id: str, gate: validation.QualityGate) -> None:
+    """Raise QualityGateFailed, with every finding, when the run must not be loaded; the run is
+    then marked failed with the reason (committed, although the run goes no further)."""
+    from vov_pipeline.db import connect
+
+    with connect(url) as conn, conn.cursor() as cur:
+        cur.execute(query("run_quality"), {"run_id": run_id})
+        records, rejected, coverage = cur.fetchone()
+    problems = gate.problems(records, rejected, coverage or {})
+    if problems:
+        reason = "quality gate: " + "; ".join(problems)
+        with connect(url) as conn:
+            fail_run(conn, run_id, reason)
+        raise QualityGateFailed(reason)
 
 
 def load(conn, run_id: str) -> dict:
@@ -174,13 +197,13 @@ def load(conn, run_id: str) -> dict:
     return {**run, "versions_added": versions, "related_links_written": related}
 
 
-def fail_run(conn, run_id: str) -> None:
+def fail_run(conn, run_id: str, reason: str | None = None) -> None:
     with conn.cursor() as cur:
-        cur.execute(query("fail_run"), {"run_id": run_id})
+        cur.execute(query("fail_run"), {"run_id": run_id, "reason": reason})
 
 
 def ingest(url: str, run_id: str, output: CrawlOutput, *, kind: str = "on_demand", params: dict | None = None,
-           now: datetime | None = None) -> dict:
+           now: datetime | None = None, gate: validation.QualityGate | None = None) -> dict:
     """Every stage after the crawl, each in its own transaction as the DAG's tasks run them.
 
     For tests and benchmarks that crawl directly; returns the load's summary."""
@@ -195,5 +218,6 @@ def ingest(url: str, run_id: str, output: CrawlOutput, *, kind: str = "on_demand
         dedupe(conn, run_id)
     with connect(url) as conn:
         validate(conn, run_id, now)
+    enforce_quality_gate(url, run_id, gate or validation.QualityGate())
     with connect(url) as conn:
         return load(conn, run_id)

@@ -36,3 +36,12 @@ create table if not exists vov_internal.fetch_state (
   constraint fetch_state_url_fkey foreign key (url) references vov.articles (url) on delete cascade
 );
 comment on table vov_internal.fetch_state is 'Per stored article: ETag, Last-Modified and time of the last fetch that loaded it.';
+
+-- Validation warnings (loaded records that broke a warning rule) and why a run failed.
+alter table vov.runs add column if not exists warnings jsonb not null default '{}';
+alter table vov.runs add column if not exists failure_reason text;
+comment on column vov.runs.warnings is
+  'Per warning rule code, how many loaded records broke it, e.g. {"missing_author": 3}. See README "Validation rules".';
+comment on column vov.runs.failure_reason is
+  'Why the run failed (e.g. the quality gate''s findings); null unless status = failed.';
+alter table vov_internal.stg_articles add column if not exists warnings text[];

@@ -1,2 +1,5 @@
--- A task of the run failed for good: operators see it in vov.runs, not only in Airflow.
-update vov.runs set status = 'failed' where run_id = %(run_id)s and status = 'running';
+-- A run failed for good (a task out of retries, or the quality gate): operators see it,
+-- and why, in vov.runs, not only in Airflow.
+update vov.runs
+set status = 'failed', failure_reason = coalesce(%(reason)s, failure_reason)
+where run_id = %(run_id)s and status = 'running';

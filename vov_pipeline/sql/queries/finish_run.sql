@@ -1,4 +1,4 @@
--- The load's own counts; rejects and duplicates derived from the landed and staged data.
+-- The load's own counts; rejects, duplicates and warnings derived from the landed and staged data.
 update vov.runs r
 set status = 'success',
     finished_at = now(),
@@ -6,6 +6,14 @@ set status = 'success',
     articles_updated = %(articles_updated)s,
     articles_unchanged = %(articles_unchanged)s,
     rejects = staged.refused,
+    warnings = coalesce((
+      select jsonb_object_agg(code, n) from (
+        select code, count(*) as n
+        from vov_internal.stg_articles, unnest(warnings) as code
+        where run_id = %(run_id)s and reasons = '{}'
+        group by code
+      ) counted
+    ), '{}'),
     duplicates = landed.articles - staged.valid - staged.refused
 from (
   select count(*) filter (where reasons = '{}') as valid,
