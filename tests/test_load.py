@@ -37,6 +37,22 @@ def run_pipeline(url, items, tmp_path, run_number=[0]):  # noqa: B006 - a counte
     return stages.ingest(url, run_id, output, now=datetime(2026, 1, 1, tzinfo=UTC))
 
 
+def prepare(url, run_id, items, tmp_path):
+    """Everything before the load: run row, landing, dedupe and validation."""
+    path = tmp_path / f"{run_id}.jsonl"
+    path.write_text("\n".join(json.dumps(item, ensure_ascii=False) for item in items))
+    output = stages.CrawlOutput(path, {"response_received_count": len(items)})
+    with db.connect(url) as conn:
+        stages.start_run(conn, run_id=run_id, kind="daily", dag_run_id=None, logical_date=None, data_day=None,
+                         params={})
+    with db.connect(url) as conn:
+        stages.land(conn, run_id, output)
+    with db.connect(url) as conn:
+        stages.dedupe(conn, run_id)
+    with db.connect(url) as conn:
+        stages.validate(conn, run_id)
+
+
 def snapshot(url):
     return {
         "vov.articles": query(url, "select url, title, body, tags, content_hash, first_seen_at from vov.articles"
@@ -122,3 +138,63 @@ def test_warnings_are_counted_and_the_records_loaded(url, tmp_path):
     run = run_pipeline(url, [article(A, author=None), article(B, author=None, sapo=None, related=[])], tmp_path)
     assert run["articles_new"] == 2
     assert run["warnings"] == {"missing_author": 2, "missing_sapo": 1}
+
+
+def test_a_rerun_stages_unchanged_records_by_url_only(url, tmp_path):
+    items = [article(A), article(B, related=[])]
+    run_pipeline(url, items, tmp_path)
+    run_pipeline(url, items, tmp_path)
+    staged = query(url, "select unchanged, record from vov_internal.stg_articles where run_id = %s order by url",
+                   (query(url, "select run_id from vov.runs order by started_at desc limit 1")[0][0],))
+    assert staged == [(True, {}), (True, {})]
+
+
+def test_metadata_changes_update_the_article_without_a_new_version(url, tmp_path):
+    run_pipeline(url, [article(A)], tmp_path)
+    run = run_pipeline(url, [article(A, tags=["Mỹ", "Nhật Bản"])], tmp_path)
+    assert (run["articles_updated"], run["versions_added"]) == (1, 0)
+    assert query(url, "select tags from vov.articles where url = %s", (A,)) == [(["Mỹ", "Nhật Bản"],)]
+
+
+def test_two_loads_at_once_neither_corrupt_nor_double_anything(url, tmp_path):
+    """Two runs staged with overlapping articles load at the same moment: the load lock makes
+    one wait for the other, so versions are numbered 1, 2 and nothing is duplicated."""
+    import threading
+
+    shared = [f"https://vov.vn/the-gioi/chung-{i}-post{4000000 + i}.vov" for i in range(30)]
+    runs = {
+        "concurrent-1": [article(u) for u in shared] + [article(A)],
+        "concurrent-2": [article(u, body=EDITED) for u in shared] + [article(B)],
+    }
+    for run_id, items in runs.items():
+        prepare(url, run_id, items, tmp_path)
+
+    barrier, errors = threading.Barrier(2), []
+
+    def load(run_id):
+        try:
+            with db.connect(url) as conn:
+                barrier.wait()
+                stages.load(conn, run_id)
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=load, args=(run_id,)) for run_id in runs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert query(url, "select count(*), count(distinct url) from vov.articles") == [(32, 32)]
+    versions = query(url, "select url, array_agg(version order by version) from vov.article_versions group by url")
+    assert {tuple(v) for _, v in versions if len(v) > 1} == {(1, 2)}
+    assert sum(len(v) for _, v in versions) == 62  # 30 shared articles × 2 contents + A + B
+    # The article holds the content of its latest version, whichever run loaded last.
+    assert query(url, """
+        select count(*) from vov.articles a
+        join vov.article_versions v on v.url = a.url
+          and v.version = (select max(version) from vov.article_versions where url = a.url)
+        where a.content_hash <> v.content_hash""") == [(0,)]
+    assert query(url, "select count(*) from vov.related_news") == query(
+        url, "select count(*) from (select distinct from_url, to_url from vov.related_news) edges")
+    assert query(url, "select status, count(*) from vov.runs group by status") == [("success", 2)]

@@ -112,3 +112,44 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def copy_value(value) -> str:
+    """One field in COPY's text format (``\\N`` is NULL)."""
+    if value is None:
+        return "\\N"
+    if value is True or value is False:
+        return "t" if value else "f"
+    text = value if isinstance(value, str) else str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        # str.replace runs in C; a translate() table is ten times slower on non-ASCII text.
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+class _CopyStream:
+    """A file-like object COPY reads from, producing the rows' text as it is read, so that
+    Python formats rows while the server parses the previous ones (two cores, not one)."""
+
+    def __init__(self, rows):
+        self._lines = ("\t".join(map(copy_value, row)) + "\n" for row in rows)
+        self._pending = ""
+
+    def read(self, size: int = 65536) -> str:
+        chunks, length = [self._pending], len(self._pending)
+        for line in self._lines:
+            chunks.append(line)
+            length += len(line)
+            if length >= size:
+                break
+        data = "".join(chunks)
+        self._pending = data[size:]
+        return data[:size]
+
+    readline = read
+
+
+def copy_rows(cur, table: str, columns: tuple[str, ...], rows) -> None:
+    """Bulk-insert ``rows`` (tuples of str/int/bool/None) with COPY FROM STDIN: the fastest way
+    into PostgreSQL. ``table`` and ``columns`` are the caller's constants, never user input."""
+    cur.copy_expert(f"copy {table} ({', '.join(columns)}) from stdin", _CopyStream(rows), size=65536)

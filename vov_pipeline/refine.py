@@ -7,6 +7,7 @@ item (see ``spiders/chains.py``). Validation rules are in ``vov_pipeline.validat
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 
 from vov_pipeline.urls import article_id, canonical_url, section_of
@@ -59,3 +60,16 @@ def field_figures(articles: Iterable[dict]) -> tuple[dict[str, float], dict[str,
             sources[field][source] = sources[field].get(source, 0) + 1
     coverage = {field: round(count / total, 4) for field, count in present.items()} if total else {}
     return coverage, sources
+
+
+# What the load writes for an article besides its text: with the content hash, equal row
+# hashes mean nothing to write.
+LOADED_METADATA = ("vov_id", "author", "section", "tags", "image_urls", "images", "published_at", "updated_at",
+                   "related")
+
+
+def row_hash(record: dict, content: str | None = None) -> str:
+    """SHA-256 of every loaded field: the content hash (given, or computed) and the metadata."""
+    metadata = json.dumps([record.get(name) for name in LOADED_METADATA], ensure_ascii=False,
+                          separators=(",", ":"), sort_keys=True)
+    return hashlib.sha256(((content or content_hash(record)) + metadata).encode("utf-8")).hexdigest()

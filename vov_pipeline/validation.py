@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -37,8 +38,11 @@ MAX_ITEMS = {"tags": 100, "image_urls": 500, "related": 500}
 VIETNAMESE_LETTERS = frozenset(
     "ăâđêôơưáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ"
 )
+VIETNAMESE_LETTER = re.compile("[" + "".join(sorted(VIETNAMESE_LETTERS)) + "]")
+LETTER = re.compile(r"[^\W\d_]")
 MIN_VIETNAMESE_SHARE = 0.05
 MIN_LETTERS_TO_JUDGE_LANGUAGE = 200
+LANGUAGE_SAMPLE_CHARS = 1_000
 
 
 def published_time(record: dict) -> datetime | None | str:
@@ -54,11 +58,13 @@ def published_time(record: dict) -> datetime | None | str:
 
 
 def vietnamese_share(text: str) -> float | None:
-    """Share of letters that are Vietnamese-only; None when the text is too short to judge."""
-    letters = [c for c in text.lower() if c.isalpha()]
-    if len(letters) < MIN_LETTERS_TO_JUDGE_LANGUAGE:
+    """Share of letters that are Vietnamese-only, over the first few thousand characters (enough
+    to tell a language; regexes keep it fast); None when the text is too short to judge."""
+    sample = text[:LANGUAGE_SAMPLE_CHARS].lower()
+    letters = len(LETTER.findall(sample))
+    if letters < MIN_LETTERS_TO_JUDGE_LANGUAGE:
         return None
-    return sum(c in VIETNAMESE_LETTERS for c in letters) / len(letters)
+    return len(VIETNAMESE_LETTER.findall(sample)) / letters
 
 
 def _text(record: dict, name: str) -> str:

@@ -97,8 +97,8 @@ create table if not exists vov.related_news (
   position integer not null,
   title    text,
   constraint related_news_pkey primary key (from_url, to_url),
-  -- Deferred so that a reordered block can be rewritten inside one transaction.
-  constraint related_news_one_link_per_position unique (from_url, position) deferrable initially deferred,
+  -- One link per position (a reordered block is rewritten by deleting the moved links first).
+  constraint related_news_one_link_per_position unique (from_url, position),
   constraint related_news_position_positive check (position >= 1),
   constraint related_news_from_url_fkey foreign key (from_url) references vov.articles (url) on delete cascade
 );
@@ -191,19 +191,40 @@ create table if not exists vov_internal.raw_items (
 comment on table vov_internal.raw_items is 'Spider items of each run as landed (article or failure records).';
 
 /*
- * vov_internal.stg_articles: the run's articles after dedupe (one per canonical URL)
- * and validation (reasons empty = valid), ready for the set-wise load.
+ * vov_internal.stg_articles and stg_related: the run's articles after dedupe (one per
+ * canonical URL) and validation (reasons = '{}': valid), and their related links, ready
+ * for the set-wise load. The bulky text has columns of its own so the load never parses it
+ * out of JSON. Unlogged: rebuilt from vov_internal.raw_items whenever needed.
  */
-create table if not exists vov_internal.stg_articles (
-  run_id       text   not null,
-  url          text   not null,
+create unlogged table if not exists vov_internal.stg_articles (
+  run_id       text    not null,
+  url          text    not null,
   vov_id       text,
-  content_hash text   not null,
-  record       jsonb  not null,
+  content_hash text    not null,
+  row_hash     text    not null,
+  unchanged    boolean not null default false,
+  title        text,
+  sapo         text,
+  body         text,
+  record       jsonb   not null,
   reasons      text[],
+  warnings     text[],
   constraint stg_articles_pkey primary key (run_id, url)
 );
-comment on table vov_internal.stg_articles is 'Deduplicated, validated articles of a run; reasons null = not validated yet, {} = valid.';
+-- Staged text is read once by the load: stored out of line but not compressed (saves the CPU).
+alter table vov_internal.stg_articles alter column body set storage external;
+comment on table vov_internal.stg_articles is
+  'Deduplicated articles of a run: reasons null = not validated yet, {} = valid; unchanged = same row hash as last loaded (only the URL is staged); record = the other fields as extracted.';
+
+create unlogged table if not exists vov_internal.stg_related (
+  run_id   text    not null,
+  from_url text    not null,
+  position integer not null,
+  to_url   text    not null,
+  title    text,
+  constraint stg_related_pkey primary key (run_id, from_url, position)
+);
+comment on table vov_internal.stg_related is 'Related links of the staged articles of a run, 1-based in page order.';
 
 -- The read-only consumer role. Roles are cluster-wide, so creating it must tolerate an
 -- existing one (another database of the same cluster may have created it).

@@ -23,19 +23,22 @@ alter table vov_internal.raw_items drop constraint if exists raw_items_kind_know
 alter table vov_internal.raw_items add constraint raw_items_kind_known check (kind in ('article', 'failure', 'seen'));
 
 /*
- * vov_internal.fetch_state: the HTTP validators and fetch time of each stored article, so
- * that later crawls can ask "changed since?" (If-None-Match / If-Modified-Since) or compare
- * a sitemap <lastmod> instead of downloading the page again.
+ * vov_internal.article_state: what the pipeline last loaded for each article. The hash of
+ * every loaded field lets a rerun leave unchanged records out of staging and the load; the
+ * HTTP validators let later crawls ask "changed since?" (If-None-Match / If-Modified-Since).
  */
-create table if not exists vov_internal.fetch_state (
+create table if not exists vov_internal.article_state (
   url           text        not null,
+  row_hash      text        not null,
   etag          text,
   last_modified text,
   fetched_at    timestamptz not null,
-  constraint fetch_state_pkey primary key (url),
-  constraint fetch_state_url_fkey foreign key (url) references vov.articles (url) on delete cascade
+  constraint article_state_pkey primary key (url),
+  constraint article_state_url_fkey foreign key (url) references vov.articles (url) on delete cascade
 );
-comment on table vov_internal.fetch_state is 'Per stored article: ETag, Last-Modified and time of the last fetch that loaded it.';
+comment on table vov_internal.article_state is
+  'Per stored article: hash of the loaded fields (vov_pipeline.refine.row_hash), ETag, Last-Modified, time of the fetch that loaded it.';
+
 
 -- Validation warnings (loaded records that broke a warning rule) and why a run failed.
 alter table vov.runs add column if not exists warnings jsonb not null default '{}';
@@ -44,4 +47,16 @@ comment on column vov.runs.warnings is
   'Per warning rule code, how many loaded records broke it, e.g. {"missing_author": 3}. See README "Validation rules".';
 comment on column vov.runs.failure_reason is
   'Why the run failed (e.g. the quality gate''s findings); null unless status = failed.';
-alter table vov_internal.stg_articles add column if not exists warnings text[];
+
+-- Article text is written twice per load (articles and versions) and read back by every
+-- consumer: lz4 compresses and decompresses it several times faster than the default pglz.
+-- Only where the server was built with lz4; the data is the same either way.
+do $$
+begin
+  if exists (select 1 from pg_settings where name = 'default_toast_compression' and 'lz4' = any(enumvals)) then
+    alter table vov.articles alter column body set compression lz4;
+    alter table vov.article_versions alter column body set compression lz4;
+    alter table vov_internal.raw_items alter column item set compression lz4;
+  end if;
+end
+$$;

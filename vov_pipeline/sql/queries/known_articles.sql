@@ -9,7 +9,7 @@ select
   f.last_modified,
   coalesce(array_agg(r.to_url order by r.position) filter (where r.to_url is not null), '{}') as related
 from vov.articles a
-left join vov_internal.fetch_state f on f.url = a.url
+left join vov_internal.article_state f on f.url = a.url
 left join vov.related_news r on r.from_url = a.url
 where a.url = any(%(urls)s)
 group by a.url, a.published_at, a.updated_at, f.etag, f.last_modified;

@@ -5,15 +5,14 @@ insert into vov.articles as a (
   published_at, updated_at, first_seen_at, last_seen_at, content_hash
 )
 select
-  s.url, s.vov_id, r.title, r.sapo, r.body, r.author, r.section,
+  s.url, s.vov_id, s.title, s.sapo, s.body, r.author, r.section,
   coalesce(r.tags, '{}'), coalesce(r.image_urls, '{}'), coalesce(r.images, '[]'),
   r.published_at, r.updated_at, now(), now(), s.content_hash
 from vov_internal.stg_articles s
 cross join lateral jsonb_to_record(s.record) as r (
-  title text, sapo text, body text, author text, section text,
-  tags text[], image_urls text[], images jsonb, published_at timestamptz, updated_at timestamptz
+  author text, section text, tags text[], image_urls text[], images jsonb, published_at timestamptz, updated_at timestamptz
 )
-where s.run_id = %(run_id)s and s.reasons = '{}'
+where s.run_id = %(run_id)s and s.reasons = '{}' and not s.unchanged
 on conflict (url) do update set
   vov_id = excluded.vov_id,
   title = excluded.title,
