@@ -76,3 +76,43 @@ def test_vov_reader_can_read_but_not_write(database_url):
     finally:
         conn.rollback()
         conn.close()
+
+
+def test_related_chain_walks_cycles_once_to_the_requested_depth(make_database):
+    url = make_database()
+    a, b, c, d = (f"https://vov.vn/the-gioi/bai-{x}-post{n}.vov" for x, n in zip("abcd", range(1, 5), strict=True))
+    with db.connect(url) as conn, conn.cursor() as cur:
+        for article in (a, b, c):
+            cur.execute("""insert into vov.articles (url, vov_id, title, body, published_at, content_hash)
+                           values (%s, 'post1', 't', 'b', now(), 'h')""", (article,))
+        for from_url, to_url, position in ((a, b, 1), (a, d, 2), (b, a, 1), (b, c, 2), (c, c, 1)):
+            cur.execute("insert into vov.related_news (from_url, to_url, position, title) values (%s, %s, %s, 'x')",
+                        (from_url, to_url, position))
+
+    def chain(depth):
+        return query(url, "select depth, from_url, to_url from vov.related_chain(%s, %s)", (a, depth))
+
+    assert chain(0) == []
+    assert chain(1) == [(1, a, b), (1, a, d)]
+    assert chain(2) == [(1, a, b), (1, a, d), (2, b, a), (2, b, c)]
+    assert chain(3) == chain(2) + [(3, c, c)]  # c's self-link; a is never expanded twice
+    assert chain(9) == chain(3)
+
+
+def test_reader_can_walk_the_chain(database_url):
+    conn = psycopg2.connect(database_url)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("set role vov_reader")
+            cur.execute("select count(*) from vov.related_chain('https://vov.vn/x/y-post1.vov', 2)")
+            assert cur.fetchone() == (0,)
+    finally:
+        conn.rollback()
+        conn.close()
+
+
+def test_schema_docs_are_generated_from_the_current_comments(database_url):
+    from vov_pipeline import schema_docs
+
+    assert schema_docs.OUTPUT.read_text(encoding="utf-8") == schema_docs.render(database_url), (
+        "docs/schema.md is out of date: run python -m vov_pipeline.schema_docs")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from helpers import query
 
-from vov_pipeline import db, stages
+from vov_pipeline import db, refine, stages
 
 A = "https://vov.vn/the-gioi/bai-a-post1000001.vov"
 B = "https://vov.vn/xa-hoi/bai-b-post1000002.vov"
@@ -143,10 +143,16 @@ def test_warnings_are_counted_and_the_records_loaded(url, tmp_path):
 def test_a_rerun_stages_unchanged_records_by_url_only(url, tmp_path):
     items = [article(A), article(B, related=[])]
     run_pipeline(url, items, tmp_path)
-    run_pipeline(url, items, tmp_path)
-    staged = query(url, "select unchanged, record from vov_internal.stg_articles where run_id = %s order by url",
-                   (query(url, "select run_id from vov.runs order by started_at desc limit 1")[0][0],))
-    assert staged == [(True, {}), (True, {})]
+    records = [refine.identify(item) for item in items]
+    with db.connect(url) as conn:
+        stages.start_run(conn, run_id="again", kind="daily", dag_run_id=None, logical_date=None, data_day=None,
+                         params={})
+        assert stages.stage(conn, "again", records) == {"articles": 2, "unchanged": 2}
+    staged = query(url, "select unchanged, record, body from vov_internal.stg_articles where run_id = 'again'")
+    assert staged == [(True, {}, None), (True, {}, None)]
+    with db.connect(url) as conn:
+        assert stages.load(conn, "again")["articles_unchanged"] == 2
+    assert query(url, "select count(*) from vov_internal.stg_articles") == [(0,)]  # cleared once loaded
 
 
 def test_metadata_changes_update_the_article_without_a_new_version(url, tmp_path):
@@ -198,3 +204,20 @@ def test_two_loads_at_once_neither_corrupt_nor_double_anything(url, tmp_path):
     assert query(url, "select count(*) from vov.related_news") == query(
         url, "select count(*) from (select distinct from_url, to_url from vov.related_news) edges")
     assert query(url, "select status, count(*) from vov.runs group by status") == [("success", 2)]
+
+
+def test_a_republished_story_is_loaded_pointing_at_the_original(url, tmp_path):
+    repost = "https://vov.vn/the-gioi/ban-dang-lai-post1000009.vov"
+    other = "https://vov.vn/the-gioi/chu-de-khac-post1000010.vov"
+    run_pipeline(url, [article(A, related=[])], tmp_path)
+    paragraphs = BODY.split("\n\n")
+    run = run_pipeline(url, [
+        article(repost, title="Mỹ - Nhật đối thoại răn đe mở rộng", related=[],
+                body="\n\n".join(paragraphs[:3]).replace("Hai bên", "Hai nước"),
+                published_at="2025-12-30T08:00:00+07:00"),
+        article(other, related=[], body=EDITED.replace(BODY, "Một bài viết hoàn toàn khác về chủ đề khác. " * 20)),
+    ], tmp_path)
+    assert run["near_duplicates"] == 1
+    assert dict(query(url, "select url, duplicate_of from vov.articles")) == {A: None, repost: A, other: None}
+    # Signatures are kept, so a rerun neither stores nor marks anything again.
+    assert query(url, "select count(*) from vov_internal.minhash_signatures") == [(3,)]

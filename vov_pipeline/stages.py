@@ -23,7 +23,7 @@ from pathlib import Path
 
 from psycopg2.extras import Json, execute_values
 
-from vov_pipeline import refine, validation
+from vov_pipeline import neardup, refine, validation
 from vov_pipeline.db import copy_rows, query
 
 log = logging.getLogger(__name__)
@@ -125,20 +125,22 @@ def dedupe(conn, run_id: str) -> dict:
     with conn.cursor() as cur:
         cur.execute(query("raw_articles"), {"run_id": run_id})
         records, duplicates = refine.dedupe_within_run(item for (item,) in cur)
-    return {**stage(conn, run_id, records), "duplicates": duplicates}
+    signatures = {r["url"]: neardup.signature(neardup.record_text(r)) for r in records}
+    return {**stage(conn, run_id, records, signatures), "duplicates": duplicates}
 
 
 STAGED_COLUMNS = ("run_id", "url", "vov_id", "content_hash", "row_hash", "unchanged", "title", "sapo", "body",
-                  "record", "reasons")
+                  "signature", "record", "reasons")
 RELATED_COLUMNS = ("run_id", "from_url", "position", "to_url", "title")
 TEXT_FIELDS = ("title", "sapo", "body")
 
 
-def stage(conn, run_id: str, records: list[dict]) -> dict:
+def stage(conn, run_id: str, records: list[dict], signatures: dict[str, list[int]] | None = None) -> dict:
     """Stage one run's records (one per URL) and their related links with COPY, replacing what
     the run staged before. A record whose loaded fields equal what was last loaded (same row
     hash) is staged as ``unchanged``, by its URL alone: its content is neither validated, nor
-    sent, nor written again."""
+    sent, nor written again. ``signatures`` (MinHash, by URL) feed the near-duplicate check."""
+    signatures = signatures or {}
     contents = {r["url"]: refine.content_hash(r) for r in records}
     hashes = {r["url"]: refine.row_hash(r, contents[r["url"]]) for r in records}
     with conn.cursor() as cur:
@@ -149,11 +151,14 @@ def stage(conn, run_id: str, records: list[dict]) -> dict:
         for record in records:
             url, digest = record["url"], hashes[record["url"]]
             if stored.get(url) == digest:
-                articles.append((run_id, url, record["vov_id"], "", digest, True, None, None, None, "{}", "{}"))
+                articles.append((run_id, url, record["vov_id"], "", digest, True, None, None, None, None, "{}", "{}"))
                 continue
             rest = {name: value for name, value in record.items() if name not in TEXT_FIELDS}
+            signature = signatures.get(url)
             articles.append((run_id, url, record["vov_id"], contents[url], digest, False,
-                             *(record.get(name) for name in TEXT_FIELDS), json.dumps(rest, ensure_ascii=False), None))
+                             *(record.get(name) for name in TEXT_FIELDS),
+                             "\\x" + neardup.pack_signature(signature).hex() if signature else None,
+                             json.dumps(rest, ensure_ascii=False), None))
             links += [(run_id, url, position, link["url"], link.get("title") or None)
                       for position, link in enumerate(record.get("related") or [], start=1)]
         copy_rows(cur, "vov_internal.stg_articles", STAGED_COLUMNS, articles)
@@ -209,12 +214,15 @@ def load(conn, run_id: str) -> dict:
     complete the run row: one transaction (the caller's), so nothing partial is ever visible."""
     with conn.cursor() as cur:
         cur.execute(query("lock_load"))
+        _, seen_at = cur.fetchone()
+        stamp = {"run_id": run_id, "seen_at": seen_at}
         cur.execute(query("load_rejects"), {"run_id": run_id})
-        cur.execute(query("load_articles"), {"run_id": run_id})
+        cur.execute(query("load_articles"), stamp)
         written = cur.fetchall()
-        cur.execute(query("touch_unchanged"), {"run_id": run_id})
+        near_duplicates = mark_near_duplicates(cur, run_id, [url for url, inserted in written if inserted])
+        cur.execute(query("touch_unchanged"), stamp)
         unchanged = cur.rowcount
-        cur.execute(query("touch_seen"), {"run_id": run_id})
+        cur.execute(query("touch_seen"), stamp)
         unchanged += cur.rowcount
         cur.execute(query("load_versions"), {"run_id": run_id})
         versions = cur.rowcount
@@ -227,10 +235,26 @@ def load(conn, run_id: str) -> dict:
             "articles_new": sum(1 for _, inserted in written if inserted),
             "articles_updated": sum(1 for _, inserted in written if not inserted),
             "articles_unchanged": unchanged,
+            "near_duplicates": near_duplicates,
         })
         columns = [c.name for c in cur.description]
         run = dict(zip(columns, cur.fetchone(), strict=True))
+        cur.execute(query("delete_staged"), {"run_id": run_id})  # loaded: raw_items keeps the landing
     return {**run, "versions_added": versions, "related_links_written": related}
+
+
+def mark_near_duplicates(cur, run_id: str, new_urls: list[str]) -> int:
+    """Point each new article that republishes an earlier one (stored, or earlier in this run)
+    at it, then store the new articles' signatures for later runs; returns how many were marked."""
+    if not new_urls:
+        return 0
+    cur.execute(query("new_article_signatures"), {"run_id": run_id, "urls": new_urls})
+    candidates = [(url, published, neardup.unpack_signature(packed)) for url, published, packed in cur.fetchall()]
+    originals = neardup.find_near_duplicates(cur, candidates)
+    if originals:
+        execute_values(cur, query("mark_near_duplicates"), list(originals.items()))
+    neardup.store_signatures(cur, candidates)
+    return len(originals)
 
 
 def fail_run(conn, run_id: str, reason: str | None = None) -> None:

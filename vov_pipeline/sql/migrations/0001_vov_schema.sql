@@ -206,13 +206,20 @@ create unlogged table if not exists vov_internal.stg_articles (
   title        text,
   sapo         text,
   body         text,
+  signature    bytea,
   record       jsonb   not null,
   reasons      text[],
   warnings     text[],
   constraint stg_articles_pkey primary key (run_id, url)
 );
--- Staged text is read once by the load: stored out of line but not compressed (saves the CPU).
+-- Staged text is read once by the load: stored out of line but not compressed (saves the CPU),
+-- and kept out of the statistics the load's plans need (sampling it would read every body).
 alter table vov_internal.stg_articles alter column body set storage external;
+alter table vov_internal.stg_articles alter column body set statistics 0;
+alter table vov_internal.stg_articles alter column title set statistics 0;
+alter table vov_internal.stg_articles alter column sapo set statistics 0;
+alter table vov_internal.stg_articles alter column record set statistics 0;
+alter table vov_internal.stg_articles alter column signature set statistics 0;
 comment on table vov_internal.stg_articles is
   'Deduplicated articles of a run: reasons null = not validated yet, {} = valid; unchanged = same row hash as last loaded (only the URL is staged); record = the other fields as extracted.';
 

@@ -43,6 +43,9 @@ comment on table vov_internal.article_state is
 -- Validation warnings (loaded records that broke a warning rule) and why a run failed.
 alter table vov.runs add column if not exists warnings jsonb not null default '{}';
 alter table vov.runs add column if not exists failure_reason text;
+alter table vov.runs add column if not exists near_duplicates integer not null default 0;
+comment on column vov.runs.near_duplicates is
+  'New articles of the run found to republish an earlier article (loaded with vov.articles.duplicate_of set).';
 comment on column vov.runs.warnings is
   'Per warning rule code, how many loaded records broke it, e.g. {"missing_author": 3}. See README "Validation rules".';
 comment on column vov.runs.failure_reason is

@@ -5,6 +5,7 @@ set status = 'success',
     articles_new = %(articles_new)s,
     articles_updated = %(articles_updated)s,
     articles_unchanged = %(articles_unchanged)s,
+    near_duplicates = %(near_duplicates)s,
     rejects = staged.refused,
     warnings = coalesce((
       select jsonb_object_agg(code, n) from (

@@ -7,7 +7,7 @@ insert into vov.articles as a (
 select
   s.url, s.vov_id, s.title, s.sapo, s.body, r.author, r.section,
   coalesce(r.tags, '{}'), coalesce(r.image_urls, '{}'), coalesce(r.images, '[]'),
-  r.published_at, r.updated_at, now(), now(), s.content_hash
+  r.published_at, r.updated_at, %(seen_at)s, %(seen_at)s, s.content_hash
 from vov_internal.stg_articles s
 cross join lateral jsonb_to_record(s.record) as r (
   author text, section text, tags text[], image_urls text[], images jsonb, published_at timestamptz, updated_at timestamptz

@@ -1,7 +1,7 @@
--- Articles seen again unchanged: only last_seen_at moves (rows written above already
--- carry this transaction's now()).
+-- Articles seen again unchanged: only last_seen_at moves (rows written above in this load
+-- already carry seen_at).
 update vov.articles a
-set last_seen_at = now()
+set last_seen_at = %(seen_at)s
 from vov_internal.stg_articles s
 where s.run_id = %(run_id)s and s.reasons = '{}'
-  and a.url = s.url and a.last_seen_at < now();
+  and a.url = s.url and a.last_seen_at < %(seen_at)s;
