@@ -5,7 +5,9 @@
 
 Each stage reads what the previous one stored in PostgreSQL and can be re-run on its
 own (a retried task replaces its own output), so a load can be repeated without
-re-crawling. The rules themselves are pure functions in ``vov_pipeline.refine``.
+re-crawling. The rules themselves are pure functions: ``vov_pipeline.refine`` (identity,
+dedupe, hashes), ``vov_pipeline.validation`` (rules, quality gate) and
+``vov_pipeline.neardup`` (MinHash signatures); the SQL is in ``vov_pipeline/sql``.
 """
 
 from __future__ import annotations
