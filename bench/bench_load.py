@@ -11,7 +11,8 @@ upserts (article, version, edges). Then a rerun of ours with no change: zero ver
 zero contents rewritten (only ``last_seen_at`` moves, as the contract says), and it must take
 under a tenth of the first load's time.
 
-Figures: ``load_vs_executemany`` (executemany seconds / ours: ratio target >= 5) and
+Figures: ``load_vs_executemany`` (articles loaded per second, ours against executemany: ratio
+target >= 5) and
 ``rerun_vs_first_load`` (rerun seconds / first load seconds: target <= 0.1).
 """
 
@@ -143,9 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     sound = (loaded["articles_new"] == len(records) and reloaded["versions_added"] == 0
              and reloaded["articles_updated"] == 0 and untouched)
     figures = [
-        report.figure("load_vs_executemany", "seconds (executemany / ours)", theirs / first,
-                      "row-by-row executemany of the same upserts, seconds", theirs, ">= 5",
-                      sound=loaded["articles_new"] == len(records), target_on="value"),
+        report.figure("load_vs_executemany", "articles/s", len(records) / first,
+                      "row-by-row executemany of the same upserts, articles/s", len(records) / theirs, ">= 5",
+                      sound=loaded["articles_new"] == len(records)),
         report.figure("rerun_vs_first_load", "seconds", rerun, "first load of the same records, seconds", first,
                       "<= 0.1", sound=sound),
     ]
