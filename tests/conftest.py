@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from mirror.server import MirrorServer
+from vov_pipeline.demo import airflow_env, dags_test
 from vov_pipeline.localdb import ScratchDatabases, postgres_server
 
 REPO = Path(__file__).resolve().parent.parent
@@ -61,40 +62,24 @@ def articles_by_url(manifest):
 
 
 @pytest.fixture(scope="session")
-def airflow_env(tmp_path_factory, mirror):
-    """Environment for `airflow` commands: a private AIRFLOW_HOME (SQLite metadata), the
-    repository's dags/, and the mirror as VOV_BASE_URL. Tests add VOV_DATABASE_URL."""
+def airflow_home(tmp_path_factory, mirror):
+    """A private AIRFLOW_HOME (SQLite metadata), migrated once for the session."""
     home = tmp_path_factory.mktemp("airflow")
-    env = {
-        **os.environ,
-        "AIRFLOW_HOME": str(home),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "VOV_BASE_URL": mirror.base_url,
-        "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}",
-    }
-    env.pop("AIRFLOW_CONN_VOV_POSTGRES", None)
+    env = airflow_env(home, "", mirror.base_url)
     subprocess.run([str(BIN / "airflow"), "db", "migrate"], env=env, check=True, capture_output=True)
-    return env
+    return home
 
 
 @pytest.fixture(scope="session")
-def run_dag(airflow_env):
-    """Runs `airflow dags test <dag_id> [date] [--conf JSON]` against a database; returns the output."""
+def run_dag(airflow_home, mirror):
+    """Runs `airflow dags test <dag_id> [date] [--conf JSON]` over the mirror against a database;
+    returns the output."""
 
     def run(dag_id: str, database_url: str, *, day: str | None = None, conf: dict | None = None,
             expect_success: bool = True) -> str:
-        command = [str(BIN / "airflow"), "dags", "test", dag_id]
-        if day:
-            command.append(day)
-        if conf is not None:
-            command += ["--conf", json.dumps(conf)]
-        env = {**airflow_env, "VOV_DATABASE_URL": database_url}
-        result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-        output = result.stdout + result.stderr
-        succeeded = result.returncode == 0 and "state=failed" not in output.replace(" ", "")
+        env = airflow_env(airflow_home, database_url, mirror.base_url)
+        succeeded, output = dags_test(dag_id, env, day=day, conf=conf, timeout=300)
         assert succeeded == expect_success, f"airflow dags test {dag_id} ended unexpectedly:\n{output[-6000:]}"
         return output
 
     return run
-

@@ -1,5 +1,7 @@
 """The schema: migrations, documentation and the read-only consumer role, on a real PostgreSQL."""
 
+from contextlib import contextmanager
+
 import psycopg2
 import pytest
 from helpers import query
@@ -55,27 +57,34 @@ def test_contract_columns_exist(database_url):
     assert missing == set()
 
 
-def test_vov_reader_can_read_but_not_write(database_url):
-    conn = psycopg2.connect(database_url)
+@contextmanager
+def as_reader(url):
+    """A cursor acting as vov_reader; everything it did is rolled back."""
+    conn = psycopg2.connect(url)
     try:
         with conn.cursor() as cur:
             cur.execute("set role vov_reader")
-            cur.execute("select count(*) from vov.articles")
-            assert cur.fetchone() == (0,)
-            for statement in (
-                "insert into vov.runs (run_id, kind) values ('x', 'daily')",
-                "update vov.articles set title = 'x'",
-                "delete from vov.related_news",
-                "create table vov.sneaky (id int)",
-                "select * from vov_internal.raw_items",
-            ):
-                cur.execute("savepoint attempt")
-                with pytest.raises(psycopg2.errors.InsufficientPrivilege):
-                    cur.execute(statement)
-                cur.execute("rollback to savepoint attempt")
+            yield cur
     finally:
         conn.rollback()
         conn.close()
+
+
+def test_vov_reader_can_read_but_not_write(database_url):
+    with as_reader(database_url) as cur:
+        cur.execute("select count(*) from vov.articles")
+        assert cur.fetchone() == (0,)
+        for statement in (
+            "insert into vov.runs (run_id, kind) values ('x', 'daily')",
+            "update vov.articles set title = 'x'",
+            "delete from vov.related_news",
+            "create table vov.sneaky (id int)",
+            "select * from vov_internal.raw_items",
+        ):
+            cur.execute("savepoint attempt")
+            with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+                cur.execute(statement)
+            cur.execute("rollback to savepoint attempt")
 
 
 def test_related_chain_walks_cycles_once_to_the_requested_depth(make_database):
@@ -100,15 +109,9 @@ def test_related_chain_walks_cycles_once_to_the_requested_depth(make_database):
 
 
 def test_reader_can_walk_the_chain(database_url):
-    conn = psycopg2.connect(database_url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute("set role vov_reader")
-            cur.execute("select count(*) from vov.related_chain('https://vov.vn/x/y-post1.vov', 2)")
-            assert cur.fetchone() == (0,)
-    finally:
-        conn.rollback()
-        conn.close()
+    with as_reader(database_url) as cur:
+        cur.execute("select count(*) from vov.related_chain('https://vov.vn/x/y-post1.vov', 2)")
+        assert cur.fetchone() == (0,)
 
 
 def test_schema_docs_are_generated_from_the_current_comments(database_url):

@@ -146,7 +146,6 @@ class _CopyStream:
         self._pending = data[size:]
         return data[:size]
 
-    readline = read
 
 
 def copy_rows(cur, table: str, columns: tuple[str, ...], rows) -> None:
