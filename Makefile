@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 UV_VERSION := 0.13.9
 export AIRFLOW_HOME ?= $(CURDIR)/.local/airflow
 
-.PHONY: install demo test stop bench lint mirror
+.PHONY: install demo test stop bench faults lint mirror
 
 # The venv is rebuilt only when the pinned dependencies change.
 $(VENV)/.installed: pyproject.toml requirements.lock
@@ -27,6 +27,13 @@ test: install
 # Every benchmark in bench/, figures in reports/bench.json (git-ignored).
 bench: install
 	$(BIN)/python -m bench
+
+# What the pipeline survives (README): the bad-input, database-fault and security tests, the
+# fault-injection runs at full size (about 2 minutes), then the tables from reports/*.json.
+faults: install
+	$(BIN)/python -m pytest -q tests/test_bad_inputs.py tests/test_database_faults.py tests/test_security.py
+	$(BIN)/python -m bench.faults
+	$(BIN)/python -m bench.survival
 
 stop: install
 	$(BIN)/python -m vov_pipeline.demo --stop

@@ -5,9 +5,12 @@ Crawls the article URLs given at trigger time with the `vov_article` spider, fol
 "Tin liên quan" links to `depth` (0 = only the given articles, 1 = also their related
 articles, ...), then dedupe, validate and load like the daily run.
 
-Trigger with `{"urls": ["https://vov.vn/<section>/<slug>-post<ID>.vov"], "depth": 1}`.
-Only vov.vn article URLs are accepted: anything else fails the first task, before any
-request is sent, with the offending values in its log.
+Trigger from the UI's form (one URL per line, depth 0-3, whether to load) or with
+`{"urls": ["https://vov.vn/<section>/<slug>-post<ID>.vov"], "depth": 1, "load": true}`.
+Only vov.vn article URLs are accepted: anything else (another host, an empty list, a depth
+outside 0-3) fails the first task, before any request is sent, with the offending value in
+its log. With `load` off the run stops after validation: `vov.runs` shows what it found
+(status `validated`) and nothing else is written.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import pendulum
 from airflow.sdk import Param, dag
 
 from vov_pipeline.airflow_tasks import crawl, dedupe, load, mark_run_failed, start_on_demand_run, validate
+from vov_pipeline.alerts import task_failed_notifier
 
 
 @dag(
@@ -30,13 +34,16 @@ from vov_pipeline.airflow_tasks import crawl, dedupe, load, mark_run_failed, sta
         "owner": "vov-pipeline",
         "retries": 1,
         "retry_delay": timedelta(minutes=1),
-        "on_failure_callback": mark_run_failed,
+        "on_failure_callback": [mark_run_failed, task_failed_notifier()],
     },
     params={
-        "urls": Param([], type="array", items={"type": "string"}, minItems=1,
-                      description="VOV article URLs, e.g. https://vov.vn/the-gioi/...-post1029389.vov"),
-        "depth": Param(1, type="integer", minimum=0, maximum=3,
-                       description="Related-news levels to follow (0 = only the given articles)."),
+        "urls": Param([], type="array", items={"type": "string"}, title="Article URLs",
+                      description="vov.vn article URLs, one per line, "
+                                  "e.g. https://vov.vn/the-gioi/...-post1029389.vov"),
+        "depth": Param(1, type="integer", minimum=0, maximum=3, title="Related-news depth",
+                       description="Related-news levels to follow (0 = only the given articles, at most 3)."),
+        "load": Param(True, type="boolean", title="Load into PostgreSQL",
+                      description="Off: crawl, dedupe and validate only; the run's figures go to vov.runs."),
     },
     doc_md=__doc__,
 )

@@ -14,8 +14,11 @@ Items (plain dicts, JSON lines in the feed):
   ``requested_url``, ``depth``, ``fetched_at`` and the page's HTTP validators.
 - ``kind="seen"``: a stored article reached without downloading it (known, or answered
   304 Not Modified): it is unchanged.
-- ``kind="failure"``: a page that could not be fetched, with ``url`` and ``reason``;
-  nothing is dropped silently.
+- ``kind="failure"``: a page that could not be fetched, with ``url``, ``reason`` (see
+  ``failure_reason``) and ``detail`` (the error's message); nothing is dropped silently.
+
+Article pages are fetched with the size limits ``VOV_ARTICLE_MAXSIZE`` / ``VOV_ARTICLE_WARNSIZE``
+(spiders/settings.py).
 """
 
 from __future__ import annotations
@@ -24,12 +27,16 @@ from datetime import UTC, datetime
 
 import scrapy
 from scrapy import signals
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.defer import CancelledError
 
 from spiders import vov_page
 from spiders.known import KnownArticle, KnownArticles
+from vov_pipeline.validation import MAX_ITEMS
 
 MAX_DEPTH = 5
+MAX_RELATED = MAX_ITEMS["related"]  # related links of one article the chain follows, at most
 
 
 def parse_depth(value) -> int:
@@ -42,10 +49,44 @@ def parse_depth(value) -> int:
     return depth
 
 
+# Scrapy says some things only in the message of a plain IgnoreRequest (or of the cancellation).
+REASON_IN_MESSAGE = (
+    ("DOWNLOAD_MAXSIZE", "PageTooLarge"),  # HttpCompressionMiddleware: too large once decompressed
+    ("larger than download max size", "PageTooLarge"),  # the download handler
+    ("max redirections reached", "TooManyRedirects"),  # RedirectMiddleware (REDIRECT_MAX_TIMES)
+    ("interstitial not passed", "InterstitialNotPassed"),  # spiders/interstitial.py
+    ("Forbidden by robots.txt", "RobotsTxtForbidden"),
+)
+
+
 def failure_reason(failure) -> str:
+    """Why a page was not fetched: ``http_<status>`` for an error status, else a name for the error:
+    ``PageTooLarge``, ``TooManyRedirects``, ``InterstitialNotPassed``, ``RobotsTxtForbidden``, or the
+    exception's class (``OffsiteRedirect``, ``RedirectLoop``, ``BlockedPage``, ``DownloadTimeoutError``...)."""
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
-    return type(failure.value).__name__
+    error = failure.value
+    if type(error) in (IgnoreRequest, DownloadCancelledError, CancelledError):
+        message = str(error)
+        if not message and type(error) is not IgnoreRequest:
+            # Scrapy cancels a download without a word only when its body outgrows the size limit
+            # (a body without Content-Length); a timeout is a DownloadTimeoutError.
+            return "PageTooLarge"
+        for words, reason in REASON_IN_MESSAGE:
+            if words in message:
+                return reason
+    return type(error).__name__
+
+
+def failure_detail(failure) -> str:
+    """The error's own message, for the failure item (a few hundred characters at most)."""
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status} from {failure.value.response.url}"
+    message = str(failure.value)
+    if not message and failure_reason(failure) == "PageTooLarge":
+        limit = failure.request.meta.get("download_maxsize") if getattr(failure, "request", None) else None
+        message = f"body larger than the download size limit ({limit or 'DOWNLOAD_MAXSIZE'} bytes), download cancelled"
+    return (message or type(failure.value).__name__)[:500]
 
 
 def now_iso() -> str:
@@ -63,10 +104,15 @@ class ArticleChainSpider(scrapy.Spider):
         self._related: dict[str, list[str]] = {}  # related URLs of each parsed (or stored) article
         self._requested: set[str] = set()
         self._held: dict[str, dict] = {}  # fetched but not emitted (outside a discovery window)
+        self.article_limits: dict[str, int] = {}  # download size limits of article pages (from_crawler)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.article_limits = {
+            "download_maxsize": crawler.settings.getint("VOV_ARTICLE_MAXSIZE", 10 * 1024 * 1024),
+            "download_warnsize": crawler.settings.getint("VOV_ARTICLE_WARNSIZE", 2 * 1024 * 1024),
+        }
         spider.known = KnownArticles(crawler.settings.get("VOV_KNOWN_ARTICLES_DSN"))
         crawler.signals.connect(spider.known.close, signal=signals.spider_closed)
         return spider
@@ -115,7 +161,7 @@ class ArticleChainSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.article_failed,
             headers=known.conditional_headers() if known else None,
-            meta={"article_url": url, **meta},
+            meta={"article_url": url, **self.article_limits, **meta},
             dont_filter=True,  # this spider keeps its own record of what it requested
         )
 
@@ -123,6 +169,8 @@ class ArticleChainSpider(scrapy.Spider):
         url = response.meta["article_url"]
         page = vov_page.parse_article(response, response.url)
         self.crawler.stats.inc_value(f"vov/layout/{page['layout']}")
+        if page["related_dropped"]:
+            self.crawler.stats.inc_value("vov/related/dropped_links", page["related_dropped"])
         return {
             "kind": "article",
             **page,
@@ -134,8 +182,14 @@ class ArticleChainSpider(scrapy.Spider):
         }
 
     def follow_related(self, item: dict):
-        """Remember the article's related links and reach them one level deeper."""
+        """Remember the article's related links and reach them one level deeper; none of them when
+        there are more than validation accepts (the record will be refused, ``oversized_field``):
+        one broken page must not start thousands of requests."""
         url = item["requested_url"]
+        if len(item["related"]) > MAX_RELATED:
+            self.crawler.stats.inc_value("vov/related/not_followed", len(item["related"]))
+            self._related[url] = []
+            return
         self._related[url] = [link["url"] for link in item["related"]]
         if url in self._depth:
             yield from self.reach_all(self._related[url], self._depth[url] + 1)
@@ -156,8 +210,8 @@ class ArticleChainSpider(scrapy.Spider):
 
     def article_failed(self, failure):
         request = failure.request
-        reason = failure_reason(failure)
+        reason, detail = failure_reason(failure), failure_detail(failure)
         self.crawler.stats.inc_value(f"vov/failed/{reason}")
-        self.logger.warning("Giving up on %s: %s", request.url, reason)
+        self.logger.warning("Giving up on %s: %s (%s)", request.meta.get("article_url", request.url), reason, detail)
         yield {"kind": "failure", "url": request.meta.get("article_url", request.url), "reason": reason,
-               "fetched_at": now_iso()}
+               "detail": detail, "fetched_at": now_iso()}

@@ -29,9 +29,11 @@ import codecs
 import json
 import logging
 import re
+import unicodedata
 from datetime import datetime, timedelta, timezone
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -39,6 +41,9 @@ from vov_pipeline.urls import canonical_url, is_article_url, section_of
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 logger = logging.getLogger(__name__)
+# trafilatura logs ERROR for every page it cannot parse (empty, binary, JSON): for us an ordinary
+# outcome (the record goes without a title or body and validation says so), not an error to report.
+logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
 
 # ----------------------------------------------------------------------------------------------
 # Selectors. A fallback chain lists sources, best first:
@@ -104,9 +109,16 @@ NOT_A_TITLE = re.compile(
 
 # Hrefs whose canonical URL is plain string work. Everything else goes through
 # vov_pipeline.urls.canonical_url, exact but slow (~40 µs); tests check the two agree.
-ARTICLE_HREF = re.compile(r"(?:https?://(?:www\.)?vov\.vn)?(/(?:[a-z0-9-]+/)+[a-z0-9-]+-(?:post)?\d+\.vov)(?:[?#]\S*)?")
+ARTICLE_HREF = re.compile(r"(?:https?://(?:www\.)?vov\.vn)?(/(?:[a-z0-9-]+/)+[a-z0-9-]+-(?:post)?[0-9]+\.vov)(?:[?#]\S*)?")
 PLAIN_VOV_URL = re.compile(r"https://(?:media\.)?vov\.vn(?:/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+")
 VOV_BASES = ("https://vov.vn/", "http://vov.vn/", "https://www.vov.vn/", "http://www.vov.vn/")
+
+# Characters no stored text may hold: C0 controls that are not whitespace (NUL included: PostgreSQL
+# refuses it in text and jsonb), DEL, and lone surrogates (a JSON-LD "\ud800" escape gives one; UTF-8
+# cannot encode it). The HTML parser already drops NUL from element text, but not from JSON-LD.
+NOT_TEXT_CHARS = re.compile("[\x00-\x08\x0e-\x1b\x7f\ud800-\udfff]")
+# Encodings whose bytes are not ASCII-compatible: a document in them is never mistaken for UTF-8.
+WIDE_ENCODINGS = ("utf-16", "utf-32")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -115,8 +127,15 @@ VOV_BASES = ("https://vov.vn/", "http://vov.vn/", "https://www.vov.vn/", "http:/
 
 
 def clean(text: str | None) -> str:
-    """Whitespace runs (no-break spaces included) as one space, trimmed."""
-    return " ".join(text.split()) if text else ""
+    """Whitespace runs (no-break spaces included) as one space, trimmed; control characters and lone
+    surrogates removed; Unicode NFC (Vietnamese tone marks composed, as vov.vn writes them: a page in
+    windows-1258 decodes to base letters plus combining marks)."""
+    if not text:
+        return ""
+    if NOT_TEXT_CHARS.search(text):
+        text = NOT_TEXT_CHARS.sub("", text)
+    text = " ".join(text.split())
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
 
 
 def text_of(node: LexborNode) -> str:
@@ -171,12 +190,22 @@ def tag_list(text: str | None) -> list[str]:
 
 
 def absolute_url(href: str, base: str) -> tuple[str, bool]:
-    """``canonical_url(href, base)`` and whether it is an article URL, fast for VOV's usual links."""
+    """``canonical_url(href, base)`` and whether it is an article URL, fast for VOV's usual links.
+
+    ``("", False)`` for an href that is no URL at all (an unclosed IPv6 bracket, a port that is not
+    a number from 0 to 65535, a lone surrogate): browsers refuse to follow those, and so do we."""
     href = href.strip()
     match = ARTICLE_HREF.fullmatch(href)
     if match and (href[0] != "/" or base.startswith(VOV_BASES)):
         return "https://vov.vn" + match.group(1), True
-    url = href if PLAIN_VOV_URL.fullmatch(href) else canonical_url(href, base)
+    if PLAIN_VOV_URL.fullmatch(href):
+        url = href
+    else:
+        try:
+            urlsplit(href).port  # noqa: B018 - raises ValueError for an impossible port
+            url = canonical_url(href, base)
+        except ValueError:  # UnicodeError included
+            return "", False
     return url, url.endswith(".vov") and is_article_url(url)  # article URLs end so once canonical
 
 
@@ -188,19 +217,37 @@ def section_from(url: str) -> str | None:
     return section_of(url)
 
 
+def is_utf8(body: bytes) -> bool:
+    """Whether non-ASCII bytes decode as UTF-8 without a single error. Text in a legacy single-byte
+    encoding (windows-1258, windows-1252, ISO-8859-1) practically never does."""
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def parse_html(source: Any) -> tuple[LexborHTMLParser, str | bytes]:
     """The lexbor tree and the HTML of a Scrapy response, a parsel Selector, or ``bytes``/``str``.
 
     Bytes are decoded as their ``<meta charset>`` says (UTF-8 when silent); a response's
-    bytes as Scrapy decided. ``scripting=True``: a ``<noscript>`` in ``<head>`` stays text
-    instead of closing ``<head>`` early.
+    bytes as Scrapy decided (header, byte-order mark, ``<meta>``, then a guess), except that
+    bytes which are valid UTF-8 are read as UTF-8 whatever a single-byte charset label says: a
+    server or template announcing ISO-8859-1 or windows-1252 for vov.vn's UTF-8 pages would
+    otherwise turn every Vietnamese letter into mojibake. ``scripting=True``: a ``<noscript>``
+    in ``<head>`` stays text instead of closing ``<head>`` early.
     """
     detect = isinstance(source, bytes)
     if isinstance(source, str | bytes):
         html = source
     elif isinstance(getattr(source, "body", None), bytes):  # a Scrapy response
-        encoding = getattr(source, "encoding", None) or "utf-8"
-        html = source.body if codecs.lookup(encoding).name == "utf-8" else source.text
+        encoding = codecs.lookup(getattr(source, "encoding", None) or "utf-8").name
+        if encoding == "utf-8" or (not encoding.startswith(WIDE_ENCODINGS) and is_utf8(source.body)):
+            html = source.body
+        else:
+            html = source.text
     elif isinstance(getattr(source, "_text", None), str):  # a parsel Selector built from text
         html = source._text
     else:  # any other parsel Selector: its lxml tree, serialised again
@@ -364,7 +411,7 @@ def news_article(scripts: list[str]) -> dict[str, Any]:
     for script in scripts:
         try:
             data = json.loads(script)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON; nested deeper than Python's recursion limit
             continue
         candidates = data if isinstance(data, list) else [data]
         for obj in candidates:
@@ -380,14 +427,15 @@ def news_article(scripts: list[str]) -> dict[str, Any]:
     return {}
 
 
-def jsonld_values(value: Any, key: str) -> list[str]:
-    """Strings of a JSON-LD value: names of Person authors, URLs of images and pages, keywords."""
+def jsonld_values(value: Any, key: str, depth: int = 0) -> list[str]:
+    """Strings of a JSON-LD value: names of Person authors, URLs of images and pages, keywords.
+    Lists are read three levels deep at most (schema.org nests none deeper)."""
     if value is None:
         return []
     if isinstance(value, list):
         if key == "keywords" and all(isinstance(v, str) for v in value):
             return [", ".join(value)]
-        return [s for v in value for s in jsonld_values(v, key)]
+        return [s for v in value for s in jsonld_values(v, key, depth + 1)] if depth < 3 else []
     if isinstance(value, dict):
         if key == "author":
             return [value["name"]] if value.get("@type", "Person") == "Person" and value.get("name") else []
@@ -395,7 +443,7 @@ def jsonld_values(value: Any, key: str) -> list[str]:
             if isinstance(value.get(field), str):
                 return [value[field]]
         return []
-    return [str(value)]
+    return [value] if isinstance(value, str) else []  # a number is no headline, author or date
 
 
 # ----------------------------------------------------------------------------------------------
@@ -457,27 +505,38 @@ def body_images(page: Page, container: LexborNode, page_url: str) -> list[dict[s
         in_box, figure = placement(img, container)
         if not src or src.startswith("data:") or in_box:
             continue
+        url = page.url(src, page_url)[0]
+        if not url:  # no URL at all
+            continue
         figcaption = figure.css_first(FIGCAPTION) if figure is not None else None
         caption = text_of(figcaption) if figcaption is not None else ""
-        images.append({"url": page.url(src, page_url)[0], "caption": caption or None})
+        images.append({"url": url, "caption": caption or None})
     return images
 
 
-def related_links(page: Page, page_url: str) -> tuple[list[dict[str, str]], str | None]:
-    """Links to articles in the related-news block: page order, one per canonical URL.
+def related_links(page: Page, page_url: str) -> tuple[list[dict[str, str]], str | None, int]:
+    """Links to articles in the related-news block: page order, one per canonical URL; with the
+    number of distinct other hrefs the block holds (dropped: other hosts, vov.vn pages that are
+    no article, ``javascript:``, empty or fragment-only hrefs, malformed URLs).
 
     The block is rendered twice and each item links its image and its title, so links
     repeat; items are keyed by URL, never by title (two different articles can carry
     almost the same title). The title kept is the first non-empty link text, else the
     alt text of a linked thumbnail.
     """
+    first_dropped = 0
     for source in RELATED:
         titles: dict[str, str] = {}
         thumbnails: dict[str, LexborNode] = {}
+        dropped: set[str] = set()
         for block in page.select(source):
             for link in block.css("a[href]"):
-                url, is_article = page.url(link.attributes.get("href") or "", page_url)
-                if not is_article or titles.get(url):
+                href = (link.attributes.get("href") or "").strip()
+                url, is_article = page.url(href, page_url) if href[:1] not in ("", "#") else ("", False)
+                if not is_article:
+                    dropped.add(href)
+                    continue
+                if titles.get(url):
                     continue
                 titles[url] = text_of(link)
                 if not titles[url]:
@@ -486,8 +545,9 @@ def related_links(page: Page, page_url: str) -> tuple[list[dict[str, str]], str 
             for url, link in thumbnails.items():
                 if not titles[url] and (img := link.css_first("img[alt]")) is not None:
                     titles[url] = clean(img.attributes.get("alt"))
-            return [{"url": url, "title": title} for url, title in titles.items()], source
-    return [], None
+            return [{"url": url, "title": title} for url, title in titles.items()], source, len(dropped)
+        first_dropped = first_dropped or len(dropped)
+    return [], None, first_dropped
 
 
 def tag_values(page: Page) -> tuple[list[str], str | None]:
@@ -544,21 +604,31 @@ def parse_article(sel: Any, fetched_url: str) -> dict[str, Any]:
     body = body_text(container) if container is not None else None
     images = body_images(page, container, url) if container is not None else []
     social, _ = page.first("social_image", clean)
-    if social:
-        images.append({"url": page.url(social, url)[0], "caption": None})
+    if social and (social_url := page.url(social, url)[0]):
+        images.append({"url": social_url, "caption": None})
     first_of_each: dict[str, dict[str, str | None]] = {}
     for image in images:
         first_of_each.setdefault(image["url"], image)
     images = list(first_of_each.values())
-    if not title or not body:
+    container_source = sources["body"]
+    if not body:
+        sources["body"] = None
+    if not title or (not body and container is None):
         generic_title, generic_body = generic_extraction(page.html, title)
         if not title and generic_title:
             title, sources["title"] = generic_title, "trafilatura"
         if not body and generic_body:
             body, sources["body"] = generic_body, "trafilatura"
-    related, sources["related"] = related_links(page, url)
-    if sources["body"] in BODY:  # the container names the layout
-        legacy = sources["body"] in LEGACY_BODY
+    if not body and container is not None:
+        # The site's body container without paragraphs: only its own content may be the body. Given
+        # the whole page, whose article has no text, the generic extractor returns the page's chrome
+        # (menus, breadcrumb, date, lead, byline, tags).
+        _, generic_body = generic_extraction(container.html or "", title)
+        if generic_body:
+            body, sources["body"] = generic_body, "trafilatura"
+    related, sources["related"], related_dropped = related_links(page, url)
+    if container_source in BODY:  # the container names the layout
+        legacy = container_source in LEGACY_BODY
     else:
         legacy = bool(page.select(LEGACY_MARKER))
     return {
@@ -574,6 +644,7 @@ def parse_article(sel: Any, fetched_url: str) -> dict[str, Any]:
         "published_at": published.isoformat() if published else None,
         "updated_at": updated.isoformat() if updated else None,
         "related": related,
+        "related_dropped": related_dropped,
         "layout": "legacy" if legacy else "current",
         "field_sources": {field: source for field, source in sources.items() if source},
     }

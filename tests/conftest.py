@@ -76,10 +76,21 @@ def run_dag(airflow_home, mirror):
     returns the output."""
 
     def run(dag_id: str, database_url: str, *, day: str | None = None, conf: dict | None = None,
-            expect_success: bool = True) -> str:
-        env = airflow_env(airflow_home, database_url, mirror.base_url)
+            expect_success: bool = True, extra_env: dict | None = None) -> str:
+        env = {**airflow_env(airflow_home, database_url, mirror.base_url), **(extra_env or {})}
         succeeded, output = dags_test(dag_id, env, day=day, conf=conf, timeout=300)
         assert succeeded == expect_success, f"airflow dags test {dag_id} ended unexpectedly:\n{output[-6000:]}"
         return output
 
     return run
+
+
+
+@pytest.fixture
+def smtp_inbox():
+    """A real SMTP server on loopback keeping what it receives: where alerts go in tests."""
+    from live_airflow import MailSink
+
+    sink = MailSink().start()
+    yield sink
+    sink.stop()

@@ -1,5 +1,6 @@
 """Real Airflow runs (`airflow dags test`) over the mirror on loopback into a real PostgreSQL."""
 
+from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
@@ -11,6 +12,10 @@ DAY = "2025-12-29"
 
 def day_of(article) -> str:
     return datetime.fromisoformat(article["published_at"]).strftime("%Y-%m-%d")
+
+
+def section_of(url: str) -> str:
+    return url.split("/")[3]
 
 
 def consumer_tables(url):
@@ -73,6 +78,11 @@ def test_daily_run_is_recorded_in_runs(daily_db, manifest):
     runs = query(daily_db, "select kind, status, data_day::text, articles_new, rejects, failed_requests,"
                            " pages_fetched > 0, finished_at is not null from vov.runs")
     assert runs == [("daily", "success", DAY, expected, 0, 0, True, True)]
+    # The run summary per section: each of the day's articles new in its own section.
+    by_section = query(daily_db, "select by_section from vov.runs")[0][0]
+    expected_sections = Counter(section_of(a["url"]) for a in manifest["articles"] if day_of(a) == DAY)
+    assert {section: figures["new"] for section, figures in by_section.items()} == expected_sections
+    assert all(figures["fetched"] == figures["new"] for figures in by_section.values())
     coverage, sources = query(daily_db, "select field_coverage, field_sources from vov.runs")[0]
     assert coverage["title"] == coverage["body"] == coverage["published_at"] == 1.0
     assert sum(sources["body"].values()) == expected
@@ -86,6 +96,9 @@ def test_running_the_same_day_again_changes_nothing(daily_db, run_dag, manifest)
                              " order by started_at desc limit 1")
     expected = sum(1 for a in manifest["articles"] if day_of(a) == DAY)
     assert latest == [(0, 0, expected, "success")]
+    (by_section,) = query(daily_db, "select by_section from vov.runs order by started_at desc limit 1")[0]
+    assert sum(figures["unchanged"] for figures in by_section.values()) == expected
+    assert sum(figures["new"] + figures["updated"] for figures in by_section.values()) == 0
     assert query(daily_db, "select count(*) from vov.runs") == [(2,)]
     # Stored articles were recognised from the listing, not downloaded again.
     (stats,) = query(daily_db, "select crawl_stats from vov.runs order by started_at desc limit 1")[0]
@@ -106,11 +119,54 @@ def test_on_demand_run_follows_the_related_chain(make_database, run_dag, article
     assert query(url, "select kind, status from vov.runs") == [("on_demand", "success")]
 
 
-def test_on_demand_refuses_non_vov_urls_before_any_request(make_database, run_dag, mirror):
+def test_on_demand_refuses_non_vov_urls_before_any_request_and_alerts(make_database, run_dag, mirror,
+                                                                      smtp_inbox):
     url = make_database()
     before = mirror.count()
     output = run_dag("vov_on_demand", url, conf={"urls": [SEED, "http://169.254.169.254/latest/meta-data"]},
-                     expect_success=False)
+                     expect_success=False, extra_env=smtp_inbox.alerts_connection())
     assert "not VOV article URLs" in output and "169.254.169.254" in output
     assert mirror.count() == before
     assert query(url, "select count(*) from vov.runs") == [(0,)]
+    # The failure notifier mailed the recipients of the `vov_alerts` connection, once (no retry).
+    assert len(smtp_inbox.messages) == 1
+    _, recipients, alert = smtp_inbox.messages[0]
+    assert "vov_on_demand: start_run failed" in alert["Subject"] and recipients == ["oncall@example.org"]
+    assert "169.254.169.254" in alert.get_body().get_content()
+
+
+@pytest.mark.parametrize(("conf", "message"), [
+    ({"urls": []}, "Invalid request: no URLs given"),
+    ({"urls": [SEED], "depth": 7}, "Invalid input for param depth: 7 is greater than the maximum of 3"),
+])
+def test_on_demand_says_exactly_what_input_was_wrong(make_database, run_dag, mirror, conf, message):
+    url = make_database()
+    before = mirror.count()
+    output = run_dag("vov_on_demand", url, conf=conf, expect_success=False)
+    assert message in output
+    assert mirror.count() == before
+
+
+def test_on_demand_without_load_validates_and_writes_nothing(make_database, run_dag, articles_by_url):
+    url = make_database()
+    run_dag("vov_on_demand", url, conf={"urls": [SEED], "depth": 1, "load": False})
+    expected = 1 + len(articles_by_url[SEED]["related"])
+    assert query(url, "select count(*) from vov.articles") == [(0,)]
+    assert query(url, "select count(*) from vov.related_news") == [(0,)]
+    (status, new, by_section), = query(url, "select status, articles_new, by_section from vov.runs")
+    assert (status, new) == ("validated", 0)
+    assert sum(figures["valid"] for figures in by_section.values()) == expected
+    assert query(url, "select count(*) from vov_internal.stg_articles") == [(0,)]
+
+
+def test_deadline_alerts_when_yesterday_is_not_loaded(make_database, run_dag, smtp_inbox):
+    url = make_database()
+    output = run_dag("vov_daily_deadline", url, day="2025-12-30", expect_success=False,
+                     extra_env=smtp_inbox.alerts_connection())
+    assert "VOV day 2025-12-29 is not loaded by 07:00 Vietnam time: no vov_daily run has loaded it" in output
+    assert smtp_inbox.subjects() == ["[vov-pipeline] VOV day 2025-12-29 not loaded by 07:00 Vietnam time"]
+
+
+def test_deadline_is_quiet_when_yesterday_is_loaded(daily_db, run_dag, smtp_inbox):
+    run_dag("vov_daily_deadline", daily_db, day="2025-12-30", extra_env=smtp_inbox.alerts_connection())
+    assert smtp_inbox.messages == []

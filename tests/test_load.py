@@ -63,6 +63,10 @@ def snapshot(url):
     }
 
 
+def table_counts(url) -> dict[str, int]:
+    return {table: query(url, f"select count(*) from {table}")[0][0] for table in TABLES}  # noqa: S608 - constants
+
+
 @pytest.fixture
 def url(make_database):
     return make_database()
@@ -120,7 +124,7 @@ def test_a_failed_load_leaves_nothing_behind(url, tmp_path, monkeypatch):
     monkeypatch.setattr(stages, "query", broken)
     with pytest.raises(Exception, match="division by zero"):
         run_pipeline(url, [article(A)], tmp_path)
-    assert {table: query(url, f"select count(*) from {table}")[0][0] for table in TABLES} == dict.fromkeys(TABLES, 0)  # noqa: S608
+    assert table_counts(url) == dict.fromkeys(TABLES, 0)
     assert query(url, "select status from vov.runs") == [("running",)]
 
 
@@ -129,7 +133,7 @@ def test_the_quality_gate_stops_a_bad_run_before_anything_is_loaded(url, tmp_pat
     broken = [article(f"https://vov.vn/xa-hoi/bai-{i}-post{3000000 + i}.vov", body="") for i in range(10)]
     with pytest.raises(stages.QualityGateFailed, match="10 of 25 records refused") as failure:
         run_pipeline(url, good + broken, tmp_path)
-    assert {table: query(url, f"select count(*) from {table}")[0][0] for table in TABLES} == dict.fromkeys(TABLES, 0)  # noqa: S608
+    assert table_counts(url) == dict.fromkeys(TABLES, 0)
     assert query(url, "select count(*) from vov.rejects") == [(0,)]
     assert query(url, "select status, failure_reason from vov.runs") == [("failed", str(failure.value))]
 

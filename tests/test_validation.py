@@ -39,6 +39,7 @@ BREAKING = {
     "published_implausibly_old": {"published_at": "1970-01-01T00:00:00+07:00"},
     "not_vietnamese": {"title": "Allies meet", "sapo": "Talks held.",
                        "body": "The United States and Japan held talks on extended deterrence. " * 8},
+    "mojibake": {"title": "Viá»‡t Nam Ä‘áº©y máº¡nh há»£p tÃ¡c"},
     "oversized_field": {"tags": ["x"] * 101},
     "malformed_related_url": {"related": [{"url": "javascript:alert(1)", "title": "x"}]},
     "missing_sapo": {"sapo": None},

@@ -44,11 +44,19 @@ def database_url() -> str:
 
 @contextmanager
 def connect(url: str | None = None) -> Iterator[psycopg2.extensions.connection]:
-    """A connection whose work is one transaction: committed on success, rolled back on error."""
+    """A connection whose work is one transaction: committed on success, rolled back on error.
+
+    When the connection itself was lost (killed, server restarted) the server has rolled the
+    transaction back already, and the error that says so is the one raised."""
     conn = psycopg2.connect(url or database_url(), application_name="vov-pipeline")
     try:
-        with conn:
-            yield conn
+        yield conn
+    except BaseException:
+        if not conn.closed:
+            conn.rollback()
+        raise
+    else:
+        conn.commit()
     finally:
         conn.close()
 

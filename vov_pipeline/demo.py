@@ -24,8 +24,8 @@ LOGS = REPO / ".local" / "logs"
 
 
 def airflow_env(home: Path, database_url: str, base_url: str) -> dict:
-    """Environment for `airflow` commands against this repository's dags/ and one data database
-    (its URL wins over any `vov_postgres` connection defined in the environment)."""
+    """Environment for `airflow` commands against this repository's dags/ and one data database,
+    which is also the `vov_postgres` connection (the quality checks read it by connection)."""
     env = {
         **os.environ,
         "AIRFLOW_HOME": str(home),
@@ -33,9 +33,9 @@ def airflow_env(home: Path, database_url: str, base_url: str) -> dict:
         "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
         "VOV_DATABASE_URL": database_url,
         "VOV_BASE_URL": base_url,
+        "AIRFLOW_CONN_VOV_POSTGRES": database_url,
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
     }
-    env.pop("AIRFLOW_CONN_VOV_POSTGRES", None)
     return env
 
 

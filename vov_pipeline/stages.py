@@ -214,6 +214,7 @@ def enforce_quality_gate(url: str, run_id: str, gate: validation.QualityGate) ->
 def load(conn, run_id: str) -> dict:
     """Upsert the run's valid articles, versions and related links, quarantine the rest and
     complete the run row: one transaction (the caller's), so nothing partial is ever visible."""
+    restage_if_lost(conn, run_id)
     with conn.cursor() as cur:
         cur.execute(query("lock_load"))
         _, seen_at = cur.fetchone()
@@ -232,17 +233,49 @@ def load(conn, run_id: str) -> dict:
         cur.execute(query("delete_stale_related"), {"run_id": run_id})
         cur.execute(query("load_related"), {"run_id": run_id})
         related = cur.rowcount
-        cur.execute(query("finish_run"), {
-            "run_id": run_id,
-            "articles_new": sum(1 for _, inserted in written if inserted),
-            "articles_updated": sum(1 for _, inserted in written if not inserted),
-            "articles_unchanged": unchanged,
-            "near_duplicates": near_duplicates,
-        })
-        columns = [c.name for c in cur.description]
-        run = dict(zip(columns, cur.fetchone(), strict=True))
-        cur.execute(query("delete_staged"), {"run_id": run_id})  # loaded: raw_items keeps the landing
+        new_urls = [url for url, inserted in written if inserted]
+        updated_urls = [url for url, inserted in written if not inserted]
+        run = _finish_run(cur, run_id, "success", new_urls, updated_urls, unchanged, near_duplicates)
     return {**run, "versions_added": versions, "related_links_written": related}
+
+
+def restage_if_lost(conn, run_id: str) -> bool:
+    """Rebuild the run's staging from its landing (dedupe and validate again, deterministic) when
+    a crash restart of the server emptied it; otherwise a retried load would load nothing."""
+    with conn.cursor() as cur:
+        cur.execute(query("staging_lost"), {"run_id": run_id})
+        (lost,) = cur.fetchone()
+    if lost:
+        log.warning("Staging of run %s is gone (the server restarted after a crash?): staging it again", run_id)
+        dedupe(conn, run_id)
+        validate(conn, run_id)
+    return lost
+
+
+def close_without_load(conn, run_id: str) -> dict:
+    """End a validated run that was asked not to load (on-demand ``load: false``): its figures
+    and per-section summary are recorded with status ``validated``; nothing else is written."""
+    with conn.cursor() as cur:
+        return _finish_run(cur, run_id, "validated", [], [], 0, 0)
+
+
+def _finish_run(cur, run_id: str, status: str, new_urls: list[str], updated_urls: list[str],
+                unchanged: int, near_duplicates: int) -> dict:
+    cur.execute(query("finish_run"), {
+        "run_id": run_id,
+        "status": status,
+        "articles_new": len(new_urls),
+        "articles_updated": len(updated_urls),
+        "articles_unchanged": unchanged,
+        "near_duplicates": near_duplicates,
+    })
+    columns = [c.name for c in cur.description]
+    run = dict(zip(columns, cur.fetchone(), strict=True))
+    cur.execute(query("record_by_section"), {"run_id": run_id, "loaded": status == "success",
+                                             "new_urls": new_urls, "updated_urls": updated_urls})
+    run["by_section"] = cur.fetchone()[0]
+    cur.execute(query("delete_staged"), {"run_id": run_id})  # done: raw_items keeps the landing
+    return run
 
 
 def mark_near_duplicates(cur, run_id: str, new_urls: list[str]) -> int:

@@ -16,7 +16,11 @@ VOV_HOST = "vov.vn"
 VOV_ORIGIN = f"https://{VOV_HOST}"
 
 # `/<section>[/<sub>...]/<slug>-post<ID>.vov` (current) or `-<ID>.vov` (legacy, before ~2021).
-ARTICLE_PATH = re.compile(r"^/(?:[a-z0-9-]+/)+[a-z0-9-]+-(post)?(\d+)\.vov$")
+# ASCII digits only: `\d` would take full-width and other Unicode digits for an id.
+ARTICLE_PATH = re.compile(r"^/(?:[a-z0-9-]+/)+[a-z0-9-]+-(post)?([0-9]+)\.vov$")
+# Articles live on vov.vn itself (``www.`` is the same site); its sub-domains (media, vov-api, ...)
+# serve no articles.
+ARTICLE_HOSTS = frozenset({VOV_HOST, "www." + VOV_HOST})
 
 TRACKING_PARAMS = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "fbclid", "gclid")
 
@@ -32,11 +36,15 @@ def canonical_url(url: str, base: str = VOV_ORIGIN) -> str:
 
     Relative URLs are resolved against ``base``. On VOV hosts the scheme becomes https and
     ``www.`` is dropped; article URLs lose their query (it never selects content), other
-    URLs keep a sorted query without tracking parameters. Fragments always go.
+    URLs keep a sorted query without tracking parameters. Fragments always go. A host's
+    trailing dot (``vov.vn.``, the same host in DNS) goes too.
+
+    Raises ValueError (UnicodeError included) for what is no URL at all, such as an unclosed
+    IPv6 bracket or a lone surrogate: callers reading links off pages drop those.
     """
     absolute = urljoin(base, url.strip())
     parts = urlsplit(absolute)
-    host = (parts.hostname or "").lower()
+    host = (parts.hostname or "").lower().rstrip(".")
     if not is_vov_host(host):
         return canonicalize_url(url_query_cleaner(absolute, TRACKING_PARAMS, remove=True))
     if host == "www." + VOV_HOST:
@@ -49,7 +57,7 @@ def canonical_url(url: str, base: str = VOV_ORIGIN) -> str:
 
 # The common case, a canonical article URL, without parsing the URL (validation calls this
 # for every related link of every record).
-CANONICAL_ARTICLE = re.compile(r"^https://vov\.vn/(?:[a-z0-9-]+/)+[a-z0-9-]+-(post)?(\d+)\.vov$")
+CANONICAL_ARTICLE = re.compile(r"^https://vov\.vn/(?:[a-z0-9-]+/)+[a-z0-9-]+-(post)?([0-9]+)\.vov$")
 
 
 def article_id(url: str) -> str | None:
@@ -60,8 +68,11 @@ def article_id(url: str) -> str | None:
     fast = CANONICAL_ARTICLE.match(url)
     if fast is not None:
         return (fast.group(1) or "") + fast.group(2)
-    parts = urlsplit(url)
-    if not is_vov_host(parts.hostname):
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if (parts.hostname or "").rstrip(".") not in ARTICLE_HOSTS:
         return None
     match = ARTICLE_PATH.match(parts.path)
     if match is None:
@@ -100,13 +111,14 @@ def requested_article_urls(values) -> list[str]:
         raise ValueError("no URLs given: pass one or more https://vov.vn/<section>/<slug>-post<ID>.vov URLs")
     accepted, refused = [], []
     for value in values:
-        parts = urlsplit(value)
         try:
+            parts = urlsplit(value)
             port = parts.port
-        except ValueError:
-            port = -1
+            url = canonical_url(value)
+        except ValueError:  # no URL at all ("http://[vov.vn/...", a port beyond 65535)
+            refused.append(value)
+            continue
         plain = parts.scheme in ("http", "https") and not parts.username and not parts.password and port is None
-        url = canonical_url(value)
         if plain and parts.hostname in (VOV_HOST, "www." + VOV_HOST) and is_article_url(url):
             accepted.append(url)
         else:

@@ -43,6 +43,18 @@ LETTER = re.compile(r"[^\W\d_]")
 MIN_VIETNAMESE_SHARE = 0.05
 MIN_LETTERS_TO_JUDGE_LANGUAGE = 200
 LANGUAGE_SAMPLE_CHARS = 1_000
+# Mojibake: UTF-8 bytes read as windows-1252 or Latin-1 turn each non-ASCII letter into the character of
+# its lead byte followed by those of its continuation bytes (U+0080-U+00BF, or what windows-1252 makes of
+# 0x80-0x9F): "Việt" becomes "Viá»‡t" (three bytes), "đ" becomes "Ä‘", "ư" "Æ°" (two). Vietnamese text
+# puts no such character after a letter, except closing punctuation (giá”, Hà», là…, tá–): a two-byte
+# pair ending so is not counted; a three-character sequence always is.
+_CONTINUATION = ("\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014"
+                 "\u2018-\u201a\u201c-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122")
+_CLOSING = "\u00bb\u2013\u2014\u2019\u201d\u2026"
+MOJIBAKE_SEQUENCE = re.compile(
+    f"[\u00e0-\u00ef][{_CONTINUATION}]{{2}}|[\u00c2-\u00df](?![{_CLOSING}])[{_CONTINUATION}]")
+MIN_MOJIBAKE_SEQUENCES = 5
+MOJIBAKE_SAMPLE_CHARS = 2_000
 
 
 def published_time(record: dict) -> datetime | None | str:
@@ -67,6 +79,11 @@ def vietnamese_share(text: str) -> float | None:
     return len(VIETNAMESE_LETTER.findall(sample)) / letters
 
 
+def mojibake_sequences(text: str) -> int:
+    """How many mojibake sequences ("á»‡", "Ä‘", "Ã¡") the first few thousand characters hold."""
+    return len(MOJIBAKE_SEQUENCE.findall(text[:MOJIBAKE_SAMPLE_CHARS]))
+
+
 def _text(record: dict, name: str) -> str:
     return (record.get(name) or "").strip()
 
@@ -74,6 +91,11 @@ def _text(record: dict, name: str) -> str:
 def _oversized(record: dict) -> bool:
     return (any(len(_text(record, name)) > limit for name, limit in MAX_CHARS.items())
             or any(len(record.get(name) or []) > limit for name, limit in MAX_ITEMS.items()))
+
+
+def _mojibake(record: dict) -> bool:
+    text = " ".join(_text(record, name) for name in ("title", "sapo", "body"))
+    return mojibake_sequences(text) >= MIN_MOJIBAKE_SEQUENCES
 
 
 def _not_vietnamese(record: dict) -> bool:
@@ -104,6 +126,9 @@ RULES: tuple[Rule, ...] = (
     Rule("published_implausibly_old", ERROR, "published before 1998 (vov.vn did not exist)",
          lambda r, now: isinstance(published_time(r), datetime) and published_time(r) < OLDEST_PLAUSIBLE),
     Rule("not_vietnamese", ERROR, "title, lead and body are not Vietnamese text", lambda r, now: _not_vietnamese(r)),
+    Rule("mojibake", ERROR, "text decoded with the wrong character set (\"Viá»‡t\" for \"Việt\"), "
+         f"{MIN_MOJIBAKE_SEQUENCES} or more such sequences",
+         lambda r, now: _mojibake(r)),
     Rule("oversized_field", ERROR, "a field far larger than any VOV article has (wrong element extracted)",
          lambda r, now: _oversized(r)),
     Rule("malformed_related_url", ERROR, "a related link that is not a vov.vn article URL",

@@ -1,6 +1,6 @@
--- The load's own counts; rejects, duplicates and warnings derived from the landed and staged data.
+-- Completes the run row (status success, or validated for a run that loads nothing): the load's own counts; rejects, duplicates and warnings derived from the landed and staged data.
 update vov.runs r
-set status = 'success',
+set status = %(status)s,
     finished_at = now(),
     articles_new = %(articles_new)s,
     articles_updated = %(articles_updated)s,
