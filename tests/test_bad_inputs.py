@@ -91,7 +91,9 @@ def test_each_case_is_loaded_rejected_or_failed_as_expected(corpus, name):
 def test_the_spider_never_crashes(corpus):
     for crawl in corpus["crawls"]:
         assert crawl.ok, f"the {crawl.name} crawl did not finish: {crawl.error}"
-        assert crawl.crash_lines == [], f"the {crawl.name} crawl logged: {crawl.crash_lines[:5]}"
+        lines = crawl.log.splitlines()
+        first = next((i for i, line in enumerate(lines) if line in crawl.crash_lines), 0)
+        assert crawl.crash_lines == [], f"the {crawl.name} crawl logged:\n" + "\n".join(lines[first:first + 40])
 
 
 def test_memory_stays_bounded_with_the_20_mb_pages_and_10000_links(corpus):

@@ -81,8 +81,8 @@ SECRET_PATTERNS = {
     "AWS access key": re.compile(r"AKIA[0-9A-Z]{16}"),
     "GitHub token": re.compile(r"gh[pousr]_[A-Za-z0-9]{36}"),
     "Slack token": re.compile(r"xox[abprs]-[A-Za-z0-9-]{10,}"),
-    # A URL with a password in it that is neither a ${VARIABLE} nor an obvious placeholder.
-    "password in a URL": re.compile(r"[a-z+]+://[^/\s:@'\"]+:(?!\$\{)(?!change-me)(?!pw@vov\.vn)[^@\s/'\"]+@"),
+    # A URL with a password in it that is neither a ${VARIABLE}, a {format field} nor an obvious placeholder.
+    "password in a URL": re.compile(r"[a-z+]+://[^/\s:@'\"]+:(?!\$?\{)(?!change-me)(?!pw@vov\.vn)[^@\s/'\"]+@"),
 }
 
 
