@@ -8,10 +8,10 @@ figure misses its target.
 
 import sys
 
-from bench import bench_crawl, bench_extraction, bench_load, bench_neardup
+from bench import bench_crawl, bench_extraction, bench_load, bench_neardup, bench_scaleout
 
 # bench_neardup stores 100,000 signatures first: about 15 minutes of the total.
-BENCHMARKS = [bench_extraction, bench_crawl, bench_load, bench_neardup]
+BENCHMARKS = [bench_extraction, bench_crawl, bench_load, bench_scaleout, bench_neardup]
 
 if __name__ == "__main__":
     statuses = [benchmark.main([]) for benchmark in BENCHMARKS]

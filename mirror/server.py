@@ -255,6 +255,7 @@ class MirrorServer:
         self.interstitial = Interstitial(seed, interstitial)
         self.times = ArticleTimes(self.site)
         self.requests: list[str] = []  # raw request targets ("/the-gioi?page=1"), in arrival order
+        self._arrived: list[float] = []  # their arrival times (time.monotonic())
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd: _Server | None = None
@@ -271,9 +272,11 @@ class MirrorServer:
         """Records a request; returns its page key and which attempt at that page it is (1-based)."""
         key = page_key(target)
         with self._lock:
+            now = time.monotonic()
             self.requests.append(target)
+            self._arrived.append(now)
             self._attempts[key] += 1
-            self._per_second[int(time.monotonic())] += 1
+            self._per_second[int(now)] += 1
             self._in_flight += 1
             self._peak_in_flight = max(self._peak_in_flight, self._in_flight)
             return key, self._attempts[key]
@@ -337,6 +340,23 @@ class MirrorServer:
         with self._lock:
             return Counter(self.requests)
 
+    def arrivals(self) -> list[tuple[float, str]]:
+        """Every request as (arrival time on time.monotonic(), request target), in arrival order."""
+        with self._lock:
+            return list(zip(self._arrived, self.requests, strict=True))
+
+    def peak_rate(self, window: float = 1.0) -> int:
+        """The most requests that arrived within any ``window`` seconds (a sliding window, so unlike
+        ``peak_rps`` it does not depend on where whole seconds fall)."""
+        with self._lock:
+            times = list(self._arrived)
+        peak, first = 0, 0
+        for last, arrived in enumerate(times):
+            while arrived - times[first] >= window:
+                first += 1
+            peak = max(peak, last - first + 1)
+        return peak
+
     def stats(self) -> dict:
         """What the server did since it started (or since reset()): requests, requests per page
         (page_key), answers per status, faults injected per kind, interstitial steps, the peak number of
@@ -357,6 +377,7 @@ class MirrorServer:
         interstitial cookies stay valid."""
         with self._lock:
             self.requests.clear()
+            self._arrived.clear()
             self._clear_stats()
 
     def _clear_stats(self) -> None:

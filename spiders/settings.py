@@ -22,6 +22,20 @@ DOWNLOAD_HANDLERS = {
     "https": "spiders.base_url.BaseUrlDownloadHandler",
 }
 
+# Shared crawl frontier (spiders/frontier.py), off unless VOV_FRONTIER_REDIS_URL is set: then the
+# crawler processes of one job (same spider and arguments, or the same VOV_FRONTIER_KEY), on any
+# host, share one Redis-backed queue and duplicate filter (scrapy-redis), fetch each page once, take
+# over the requests of a process that died, and keep one request rate for vov.vn: VOV_GLOBAL_RATE
+# requests/second for all of them together (0 = off; unset: off against a mirror, 1/DOWNLOAD_DELAY
+# against vov.vn). The SharedFrontier add-on sets SCHEDULER, DUPEFILTER_CLASS, SCHEDULER_PERSIST,
+# REDIS_URL, the download handlers and the feed storage when it is on; it does nothing when it is off.
+VOV_FRONTIER_REDIS_URL = os.environ.get("VOV_FRONTIER_REDIS_URL") or None
+VOV_FRONTIER_KEY = os.environ.get("VOV_FRONTIER_KEY") or None
+VOV_FRONTIER_PREFIX = os.environ.get("VOV_FRONTIER_PREFIX") or "vov:frontier"
+VOV_FRONTIER_HEARTBEAT = os.environ.get("VOV_FRONTIER_HEARTBEAT") or "30"  # seconds: a silent process is dead
+VOV_GLOBAL_RATE = os.environ.get("VOV_GLOBAL_RATE") or None
+ADDONS = {"spiders.frontier.SharedFrontier": 0}
+
 # Good manners towards the real site: identify ourselves, obey robots.txt, keep it slow.
 USER_AGENT = "vov-pipeline/0.1 (+https://github.com/vov-pipeline/vov-pipeline; news archive research)"
 ROBOTSTXT_OBEY = True

@@ -22,11 +22,11 @@ related chains are followed to ``depth``. Other articles are not emitted.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parsedate_to_datetime
 
 import scrapy
+from scrapy import signals
 
 from spiders import vov_page
 from spiders.chains import ArticleChainSpider
@@ -73,16 +73,6 @@ def vietnam_day(moment: datetime | str | None) -> date | None:
     return moment.astimezone(vov_page.VIETNAM).date()
 
 
-@dataclass
-class ListingPage:
-    path: str
-    number: int
-    pending: int  # listed articles not yet fetched
-    has_next: bool
-    reaches_window: bool  # some new article on it is not older than the window (or undated)
-    next_requested: bool = False
-
-
 class VovSpider(ArticleChainSpider):
     name = "vov"
 
@@ -93,8 +83,17 @@ class VovSpider(ArticleChainSpider):
         if self.last_day < self.first_day:
             raise ValueError(f"end ({self.last_day}) is before start ({self.first_day})")
         self.via = via_arg(via)
-        self._candidates: dict[str, ListingPage | None] = {}  # fetched to learn their date
-        self._changed: set[str] = set()  # stored articles whose sitemap lastmod announces a change
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.state.shared:
+            crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        return spider
+
+    def frontier_job(self) -> dict:
+        return {**super().frontier_job(), "start": self.first_day.isoformat(), "end": self.last_day.isoformat(),
+                "via": sorted(self.via)}
 
     def in_window(self, day: date | None) -> bool:
         return day is not None and self.first_day <= day <= self.last_day
@@ -126,21 +125,36 @@ class VovSpider(ArticleChainSpider):
         @returns requests 1
         """
         self.crawler.stats.inc_value("vov/listing_pages")
-        links = [u for u in vov_page.listing_article_urls(response, response.url) if u not in self._requested]
+        links = [u for u in vov_page.listing_article_urls(response, response.url) if not self.state.was_requested(u)]
         known = self.known.lookup(links)
         new = [u for u in links if u not in known]
-        listing = ListingPage(path, page, len(new), vov_page.has_next_page(response, page), reaches_window=not links)
+        listing = self.state.open_listing(path, page, links=len(links), new=len(new),
+                                          has_next=vov_page.has_next_page(response, page))
         for article in known.values():
             yield from self.known_candidate(article)
         for url in new:
-            self._candidates[url] = listing
-            yield self.article_request(url)
-        yield from self.next_listing_page(listing)
+            yield self.article_request(url, candidate={"listing": listing, "changed": False})
+        if self.state.listing_ready(listing):
+            yield self.next_listing_page(listing)
 
-    def next_listing_page(self, listing: ListingPage):
-        if listing.pending == 0 and listing.reaches_window and listing.has_next and not listing.next_requested:
-            listing.next_requested = True
-            yield self.listing_request(listing.path, listing.number + 1)
+    def next_listing_page(self, listing: tuple[str, int]) -> scrapy.Request:
+        path, page = listing
+        return self.listing_request(path, page + 1)
+
+    def listing_settled(self, listing: tuple[str, int], url: str, reaches: bool):
+        """One listed article is done (fetched or failed): the next page once all of them are, if
+        some reached the window."""
+        if self.state.settle_listing(listing, url, reaches):
+            yield self.next_listing_page(listing)
+
+    def request_dropped(self, request):
+        """Shared frontier: a listed article another process (or another page) requested already
+        counts as done for this listing page, as one process never asks for it twice."""
+        candidate = request.meta.get("candidate")
+        if candidate and candidate["listing"]:
+            listing = candidate["listing"]
+            if self.state.settle_listing(listing, request.meta["article_url"], False, dropped=True):
+                self.crawler.engine.crawl(self.next_listing_page(listing))
 
     # Sitemaps and feeds ---------------------------------------------------------------
 
@@ -180,7 +194,7 @@ class VovSpider(ArticleChainSpider):
         publication): older than the window → skipped; stored and unchanged → seen; else fetched."""
         urls = {canonical_url(loc): when for loc, when in entries if is_article_url(canonical_url(loc))}
         urls = {url: when for url, when in urls.items()
-                if url not in self._requested and (when is None or vietnam_day(when) >= self.first_day)}
+                if not self.state.was_requested(url) and (when is None or vietnam_day(when) >= self.first_day)}
         known = self.known.lookup(urls)
         for url, when in urls.items():
             article = known.get(url)
@@ -189,17 +203,14 @@ class VovSpider(ArticleChainSpider):
                 yield from self.known_candidate(article)
             else:
                 self.crawler.stats.inc_value("vov/candidates/changed" if changed else "vov/candidates/new")
-                self._candidates[url] = None
-                if changed:
-                    self._changed.add(url)
-                yield self.article_request(url)
+                yield self.article_request(url, candidate={"listing": None, "changed": changed})
 
     # Window decisions -----------------------------------------------------------------
 
     def known_candidate(self, article):
         """A stored article found by discovery: seen if in the window, else nothing to do."""
         if self.in_window(vietnam_day(article.published_at)):
-            self._depth[article.url] = 0
+            self.state.start(article.url)
             yield from self.seen(article, "stored")
 
     def parse_article(self, response):
@@ -209,33 +220,27 @@ class VovSpider(ArticleChainSpider):
         @returns items 1 1
         @scrapes url title sapo body published_at related
         """
-        url = response.meta["article_url"]
-        if url not in self._candidates:  # reached through a related chain
+        candidate = response.meta.get("candidate")  # fetched to learn its date
+        if candidate is None:  # reached through a related chain
             yield from super().parse_article(response)
             return
-        listing = self._candidates.pop(url)
+        url = response.meta["article_url"]
         item = self.article_item(response)
         day = vietnam_day(item["published_at"])
-        if listing is not None:
-            listing.pending -= 1
-            listing.reaches_window |= day is None or day >= self.first_day
         # In the window, or a stored article that changed (a new version, whatever its date);
         # undated ones too: validation will say why they are refused.
-        if self.in_window(day) or day is None or url in self._changed:
-            self._depth[url] = 0
-        if url in self._depth:  # in the window, or also reached through a related chain
-            yield item
-            yield from self.follow_related(item)
+        in_window = self.in_window(day) or day is None or candidate["changed"]
+        depth = self.state.settle_candidate(url, in_window, item, self.related_urls(item), keep=self.max_depth > 0)
+        if depth is not None:  # in the window, or also reached through a related chain
+            yield from self.emit(item, depth)
         else:
             self.crawler.stats.inc_value("vov/outside_window")
-            self._held[url] = item
-        if listing is not None:
-            yield from self.next_listing_page(listing)
+        if candidate["listing"]:
+            yield from self.listing_settled(candidate["listing"], url, day is None or day >= self.first_day)
 
     def article_failed(self, failure):
         yield from super().article_failed(failure)
-        listing = self._candidates.pop(failure.request.meta.get("article_url"), None)
-        if listing is not None:
-            listing.pending -= 1
-            listing.reaches_window = True  # unknown date: keep paging rather than miss articles
-            yield from self.next_listing_page(listing)
+        candidate = failure.request.meta.get("candidate")
+        if candidate and candidate["listing"]:
+            # unknown date: keep paging rather than miss articles
+            yield from self.listing_settled(candidate["listing"], failure.request.meta.get("article_url"), True)

@@ -19,9 +19,12 @@ class VovArticleSpider(ArticleChainSpider):
         super().__init__(*args, **kwargs)
         self.start_article_urls = requested_article_urls(urls)
 
+    def frontier_job(self) -> dict:
+        return {**super().frontier_job(), "urls": sorted(self.start_article_urls)}
+
     async def start(self):
         # Asked-for articles are always requested, conditionally when already stored.
         known = self.known.lookup(self.start_article_urls)
         for url in self.start_article_urls:
-            self._depth[url] = 0
+            self.state.start(url)
             yield self.article_request(url, known.get(url))

@@ -1,9 +1,10 @@
 """A real Airflow for tests: api-server, scheduler, dag-processor and triggerer as separate
 processes (LocalExecutor, PostgreSQL metadata database), driven through the REST API; and an
-SMTP server that keeps the e-mails it receives.
+SMTP server that keeps the e-mails it receives. Further processes (a Celery worker, with
+``executor="CeleryExecutor"``) are started with ``LiveAirflow.start_component``.
 
-Used by tests/test_airflow_live.py. Everything listens on 127.0.0.1 on free ports, so two test
-sessions (or a `make demo`) on one machine do not collide.
+Used by tests/test_airflow_live.py and tests/test_celery.py. Everything listens on 127.0.0.1 on
+free ports, so two test sessions (or a `make demo`) on one machine do not collide.
 """
 
 from __future__ import annotations
@@ -140,9 +141,11 @@ class LiveAirflow:
 
     @classmethod
     def configure(cls, home: Path, base_env: dict[str, str], *, metadata_url: str,
-                  extra_env: dict[str, str] | None = None) -> LiveAirflow:
+                  extra_env: dict[str, str] | None = None, executor: str = "LocalExecutor") -> LiveAirflow:
         """``base_env``: the project's environment for airflow commands (vov_pipeline.demo.airflow_env);
-        ``metadata_url``: an empty PostgreSQL database for Airflow's own tables."""
+        ``metadata_url``: an empty PostgreSQL database for Airflow's own tables; ``executor``: the
+        scheduler's executor (with another than the LocalExecutor, start what runs the tasks with
+        ``start_component``)."""
         port = free_port()
         password = secrets.token_urlsafe(12)
         passwords_file = home / "simple_auth_manager_passwords.json"
@@ -153,7 +156,7 @@ class LiveAirflow:
         env = {
             **{key: value for key, value in base_env.items() if key not in inherited},
             "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_url.replace("postgresql://", "postgresql+psycopg2://", 1),
-            "AIRFLOW__CORE__EXECUTOR": "LocalExecutor",
+            "AIRFLOW__CORE__EXECUTOR": executor,
             "AIRFLOW__CORE__PARALLELISM": "4",
             "AIRFLOW__CORE__MAX_ACTIVE_TASKS_PER_DAG": "4",
             "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
@@ -188,15 +191,22 @@ class LiveAirflow:
 
     def start(self, timeout: float = 120) -> None:
         for name in COMPONENTS:
-            log_path = self.home / f"{name}.log"
-            with log_path.open("wb") as log:
-                process = subprocess.Popen([str(BIN / "airflow"), name], env=self.env, cwd=REPO, stdout=log,
-                                           stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                           start_new_session=True)
-            self.components[name] = Component(name, process, log_path)
+            self.start_component(name, [name])
         poll(self._healthy, timeout=timeout, what="all Airflow components healthy at /api/v2/monitor/health",
              describe=self.log_tails)
         self.login()
+
+    def start_component(self, name: str, args: list[str], env: dict[str, str] | None = None) -> Component:
+        """Starts `airflow <args>` in its own process group, output in ``home/<name>.log``; it is
+        checked while the components start, shown by ``log_tails`` and stopped by ``stop``
+        (before the standard components). ``env``: settings added to this installation's."""
+        log_path = self.home / f"{name}.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen([str(BIN / "airflow"), *args], env={**self.env, **(env or {})}, cwd=REPO,
+                                       stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                       start_new_session=True)
+        component = self.components[name] = Component(name, process, log_path)
+        return component
 
     def _healthy(self) -> bool:
         for component in self.components.values():
@@ -212,8 +222,10 @@ class LiveAirflow:
 
     def stop(self, grace: float = 20) -> None:
         """Stops each component's whole process group (the scheduler's executor workers and task
-        processes with it): SIGTERM, then SIGKILL after ``grace`` seconds."""
-        for name in STOP_ORDER:
+        processes with it): SIGTERM, then SIGKILL after ``grace`` seconds. Components started with
+        ``start_component`` (a Celery worker) go first, while the api-server still answers."""
+        extra = [name for name in self.components if name not in STOP_ORDER]
+        for name in (*extra, *STOP_ORDER):
             component = self.components.get(name)
             if component is None:
                 continue
@@ -307,6 +319,18 @@ class LiveAirflow:
                 line += f" [{error.get('exc_type')}: {error.get('exc_value')}]"
             lines.append(line)
         return lines
+
+
+def report_logs(request, live: LiveAirflow, lines: int = 60) -> None:
+    """The components' log tails on the terminal, outside pytest's output capture (for a module
+    fixture to call when its tests failed)."""
+    text = f"\n===== Airflow logs ({live.home}) =====\n{live.log_tails(lines)}\n"
+    capture = request.config.pluginmanager.getplugin("capturemanager")
+    if capture is None:
+        print(text)
+        return
+    with capture.global_and_fixture_disabled():
+        print(text, flush=True)
 
 
 def _signal_group(pgid: int, sig: int) -> None:
