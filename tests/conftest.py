@@ -57,6 +57,14 @@ def manifest():
 
 
 @pytest.fixture(scope="session")
+def on_demand_urls(manifest):
+    """The seed article and another with related links: two article URLs from the mirror."""
+    special = set(manifest["special"].values())
+    other = next(a for a in manifest["articles"] if a["url"] not in special and len(a["related"]) >= 2)
+    return [manifest["special"]["seed"], other["url"]]
+
+
+@pytest.fixture(scope="session")
 def articles_by_url(manifest):
     return {article["url"]: article for article in manifest["articles"]}
 

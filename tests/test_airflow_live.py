@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from helpers import query
-from live_airflow import FINISHED, LiveAirflow, MailSink, parse_time, poll, utcnow
+from live_airflow import FINISHED, LiveAirflow, MailSink, parse_time, poll, report_logs, utcnow
 
 from vov_pipeline.demo import airflow_env
 
@@ -79,11 +79,11 @@ def airflow(request, tmp_path_factory, make_database, mirror, mail, data_db):
         _prepare(live)
         yield live
     except BaseException:
-        _report(request, live)
+        report_logs(request, live)
         raise
     else:
         if request.session.testsfailed > failed_before:
-            _report(request, live)
+            report_logs(request, live)
     finally:
         live.stop()
 
@@ -111,25 +111,6 @@ def _prepare(live: LiveAirflow) -> None:
         live.api("PATCH", f"/dags/vov_daily/dagRuns/{run['dag_run_id']}", json={
             "state": "failed", "note": "Marked failed by the live test: the mirror holds no such day."})
     live.next_dagrun = live.api("GET", "/dags/vov_daily")
-
-
-def _report(request, live: LiveAirflow) -> None:
-    """The components' log tails, on the terminal (outside pytest's output capture)."""
-    text = f"\n===== Airflow logs ({live.home}) =====\n{live.log_tails(60)}\n"
-    capture = request.config.pluginmanager.getplugin("capturemanager")
-    if capture is None:
-        print(text)
-        return
-    with capture.global_and_fixture_disabled():
-        print(text, flush=True)
-
-
-@pytest.fixture(scope="module")
-def on_demand_urls(manifest):
-    """The seed article and another with related links: two article URLs from the mirror."""
-    special = set(manifest["special"].values())
-    other = next(a for a in manifest["articles"] if a["url"] not in special and len(a["related"]) >= 2)
-    return [manifest["special"]["seed"], other["url"]]
 
 
 @pytest.fixture(scope="module")

@@ -188,14 +188,6 @@ def _prepare(live: LiveAirflow, data_db: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def on_demand_urls(manifest):
-    """The seed article and another with related links: two article URLs from the mirror."""
-    special = set(manifest["special"].values())
-    other = next(a for a in manifest["articles"] if a["url"] not in special and len(a["related"]) >= 2)
-    return [manifest["special"]["seed"], other["url"]]
-
-
-@pytest.fixture(scope="module")
 def on_demand_run(airflow, on_demand_urls):
     """A vov_on_demand run triggered through the REST API, once it has ended."""
     triggered = airflow.trigger("vov_on_demand", conf={"urls": on_demand_urls, "depth": 1})
